@@ -1,0 +1,167 @@
+/**
+ * Builds and starts the whole application from a validated config: database, services,
+ * bot, outbox delivery and scheduled jobs; returns a stop function for graceful shutdown.
+ */
+import { run } from "@grammyjs/runner";
+import { Api, type Bot } from "grammy";
+import type { BotContext, BotDeps } from "./bot/context.js";
+import { registerCommands } from "./bot/commands.js";
+import { createBot } from "./bot/index.js";
+import type { Config } from "./config.js";
+import { type Database, openDatabase } from "./db/index.js";
+import type { Logger } from "./logger.js";
+import { openUpdateGuards } from "./server/guards.js";
+import { UpdateHousekeeping } from "./server/housekeeping.js";
+import { startWebhookServer, webhookPath } from "./server/index.js";
+import { Metrics } from "./server/metrics.js";
+import { type Scheduling, startScheduling } from "./scheduling/index.js";
+import { telegramSender } from "./scheduling/telegram-sender.js";
+import { createServices } from "./services.js";
+import { type Clock, systemClock } from "./shared/clock.js";
+
+export interface App {
+  db: Database;
+  deps: BotDeps;
+  bot: Bot<BotContext>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The outbox delivery worker and the scheduled jobs, sending through this bot's API. Every
+ * instance runs them: rows are claimed with SKIP LOCKED and each job slot runs once.
+ */
+function startBackground(config: Config, logger: Logger, deps: BotDeps, bot: Bot<BotContext>) {
+  return startScheduling({
+    prisma: deps.prisma,
+    clock: deps.clock,
+    logger,
+    // Its own Api, without the bot's retry and throttling: the worker paces itself and must
+    // see 429s (retry_after) and 403s to handle them.
+    sender: telegramSender(new Api(bot.token, bot.api.options)),
+    config,
+  });
+}
+
+export async function openApp(config: Config, logger: Logger, clock: Clock = systemClock) {
+  const db = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR });
+  if (db.applied.length) logger.info({ migrations: db.applied }, "database migrated");
+  const services = createServices({ prisma: db.prisma, clock, config });
+  const deps: BotDeps = { config, prisma: db.prisma, clock, logger, services };
+  return { db, deps };
+}
+
+/** Long polling through @grammyjs/runner (concurrent, sequential per chat). */
+export async function startPolling(config: Config, logger: Logger): Promise<App> {
+  const { db, deps } = await openApp(config, logger);
+  // Re-delivered updates skipped, unfinished ones recovered (src/bot/middlewares/dedupe.ts).
+  const guards = openUpdateGuards({ db, url: config.DATABASE_URL, logger });
+  const bot = createBot(deps, { guards: guards.guards, throttle: config.TELEGRAM_THROTTLE });
+  try {
+    await bot.init(AbortSignal.timeout(20_000) as never); // getMe retries forever otherwise
+  } catch (err) {
+    await db.close();
+    throw new Error(
+      `Could not reach the Bot API at ${config.TELEGRAM_API_ROOT} with this BOT_TOKEN: ${(err as Error).message}`,
+      { cause: err },
+    );
+  }
+  await registerCommands(bot.api).catch((err) => logger.warn({ err }, "setMyCommands failed"));
+  const runner = run(bot, {
+    runner: { fetch: { allowed_updates: ["message", "edited_message", "callback_query"] } },
+  });
+  const housekeeping = new UpdateHousekeeping({
+    ledger: guards.ledger,
+    handle: (update) => bot.handleUpdate(update).catch(() => undefined),
+    logger,
+  });
+  housekeeping.start();
+  const scheduling = await startBackground(config, logger, deps, bot);
+  logger.info({ bot: bot.botInfo.username, db: db.engine }, "albabot is running (long polling)");
+  return {
+    db,
+    deps,
+    bot,
+    async stop() {
+      if (runner.isRunning()) await runner.stop(); // stops fetching, waits for updates in flight
+      await scheduling.stop(); // finishes the message being sent
+      await housekeeping.stop();
+      await guards.close();
+      await db.close();
+    },
+  };
+}
+
+/**
+ * Webhook mode (BOT_MODE=webhook): an HTTP server on HOST:PORT takes Telegram's updates
+ * at the path of WEBHOOK_URL and serves /healthz and /metrics; the webhook is registered
+ * at start and stays registered at stop (the other instances keep receiving). Several
+ * instances run behind a load balancer on one PostgreSQL: README, "Deploying with PostgreSQL".
+ */
+export async function startWebhook(config: Config, logger: Logger): Promise<App> {
+  const { WEBHOOK_URL: url, WEBHOOK_SECRET: secret } = config;
+  if (!url || !secret) throw new Error("BOT_MODE=webhook needs WEBHOOK_URL and WEBHOOK_SECRET");
+  const { db, deps } = await openApp(config, logger);
+  let inFlight = () => 0;
+  const metrics = new Metrics({ prisma: db.prisma, logger, inFlight: () => inFlight() });
+  const guards = openUpdateGuards({
+    db,
+    url: config.DATABASE_URL,
+    logger,
+    metrics,
+    lockConnections: config.WEBHOOK_CONCURRENCY,
+  });
+  const bot = createBot(deps, { guards: guards.guards, throttle: config.TELEGRAM_THROTTLE });
+  let server: Awaited<ReturnType<typeof startWebhookServer>> | undefined;
+  try {
+    await bot.init(AbortSignal.timeout(20_000) as never).catch((err) => {
+      throw new Error(
+        `Could not reach the Bot API at ${config.TELEGRAM_API_ROOT} with this BOT_TOKEN: ${(err as Error).message}`,
+        { cause: err },
+      );
+    });
+    await registerCommands(bot.api).catch((err) => logger.warn({ err }, "setMyCommands failed"));
+    server = await startWebhookServer({
+      bot,
+      db,
+      guards: guards.guards,
+      metrics,
+      secret,
+      path: webhookPath(url),
+      port: config.PORT,
+      hostname: config.HOST,
+      concurrency: config.WEBHOOK_CONCURRENCY,
+      logger,
+    });
+    const processor = server.processor;
+    inFlight = () => processor.inFlight;
+    // Every instance registers the same webhook at start: harmless.
+    await bot.api.setWebhook(url, {
+      secret_token: secret,
+      allowed_updates: ["message", "edited_message", "callback_query"],
+      drop_pending_updates: false,
+      max_connections: config.WEBHOOK_MAX_CONNECTIONS,
+    });
+  } catch (err) {
+    await server?.stop();
+    await guards.close();
+    await db.close();
+    throw err;
+  }
+  const running = server;
+  const scheduling: Scheduling = await startBackground(config, logger, deps, bot);
+  logger.info(
+    { bot: bot.botInfo.username, db: db.engine, port: running.port },
+    "albabot is running (webhook)",
+  );
+  return {
+    db,
+    deps,
+    bot,
+    async stop() {
+      await running.stop(); // no new updates; requests and handlings in flight finish
+      await scheduling.stop();
+      await guards.close();
+      await db.close();
+    },
+  };
+}

@@ -1,0 +1,260 @@
+/**
+ * The toolkit every conversation uses, so that every step behaves the same way:
+ * - the question is asked with its buttons plus the navigation buttons it allows
+ *   (back, skip, save-and-leave, cancel);
+ * - wrong input (a sticker where text is due, too long, invalid, a stray command) gets a
+ *   clear answer in the user's language and the question is asked again;
+ * - buttons that belong to another message (a notification's "accept", an old menu) are
+ *   passed on to the rest of the bot, and the conversation keeps waiting;
+ * - service calls run through `call`, outside the replay, with JSON results, so a
+ *   conversation resumes identically after a restart of the bot.
+ */
+import type { Conversation } from "@grammyjs/conversations";
+import { InlineKeyboard } from "grammy";
+import type { InlineKeyboardButton, Message } from "grammy/types";
+import type { TFunction } from "i18next";
+import type { Actor } from "../../directory/actor.js";
+import { getI18n, type Locale } from "../../i18n.js";
+import type { Services } from "../../services.js";
+import { DomainError } from "../../shared/errors.js";
+import type { BotContext, ConvContext } from "../context.js";
+
+export type BotConversation = Conversation<BotContext, ConvContext>;
+
+export type Nav = "back" | "skip" | "leave" | "cancel";
+export type Answer<T> = { value: T; nav?: undefined } | { nav: Nav; value?: undefined };
+
+/** A validator's verdict: a value, or a locale key that explains what is wrong. */
+export type Check<T> = { ok: true; value: T } | { ok: false; key: string; params?: Record<string, unknown> };
+
+export interface StepOptions {
+  /** Navigation buttons offered under the question. `cancel` is always possible via /cancel. */
+  nav?: Nav[];
+  /** Extra inline buttons above the navigation. */
+  keyboard?: InlineKeyboardButton[][];
+}
+
+export interface Kit {
+  t: TFunction;
+  locale: Locale;
+  actor: Actor;
+  conversation: BotConversation;
+  /** Runs a service call once (its JSON result is replayed); DomainErrors pass through. */
+  call<R>(fn: (services: Services, outer: BotContext) => Promise<R>): Promise<R>;
+  /** Sends a message now (not repeated on replay). */
+  say(text: string, keyboard?: InlineKeyboardButton[][]): Promise<void>;
+  askText(
+    prompt: string,
+    opts?: StepOptions & { max?: number; min?: number; validate?: (text: string) => Check<string> },
+  ): Promise<Answer<string>>;
+  choose<V extends string>(
+    prompt: string,
+    options: { label: string; value: V }[],
+    opts?: StepOptions & { columns?: number },
+  ): Promise<Answer<V>>;
+  /** Waits for any update; returns navigation or the update's context for the caller to read. */
+  askAny(
+    prompt: string,
+    accept: (ctx: ConvContext) => boolean | Promise<boolean>,
+    opts?: StepOptions & { wrongKey?: string },
+  ): Promise<Answer<ConvContext>>;
+}
+
+const NAV_PREFIX = "nav:";
+/** Callback data of a step's own option buttons: `opt:<index>`. */
+export const OPTION_PREFIX = "opt:";
+
+export function navKeyboard(t: TFunction, nav: Nav[] = []): InlineKeyboardButton[][] {
+  const labels: Record<Nav, string> = {
+    back: t("common:conversation.back"),
+    skip: t("common:conversation.skip"),
+    leave: t("common:conversation.saveLeave"),
+    cancel: t("common:conversation.cancel"),
+  };
+  const row = nav.map((n) => InlineKeyboard.text(labels[n], `${NAV_PREFIX}${n}`));
+  const rows: InlineKeyboardButton[][] = [];
+  for (let i = 0; i < row.length; i += 2) rows.push(row.slice(i, i + 2));
+  return rows;
+}
+
+/** Builds the kit. The locale and actor are read once and stay fixed for the conversation. */
+export async function makeKit(conversation: BotConversation, name: string): Promise<Kit> {
+  const who = await conversation.external((outer: BotContext) => ({
+    locale: outer.locale,
+    actor: outer.actor,
+  }));
+  const t = getI18n().getFixedT(who.locale);
+  const displayName = t(name);
+
+  async function call<R>(fn: (services: Services, outer: BotContext) => Promise<R>): Promise<R> {
+    const res = await conversation.external(async (outer: BotContext) => {
+      try {
+        const value = await fn(outer.services, outer);
+        return { ok: value === undefined ? null : JSON.parse(JSON.stringify(value)) };
+      } catch (err) {
+        if (err instanceof DomainError) return { err: { key: err.key, params: err.params } };
+        throw err;
+      }
+    });
+    if ("err" in res && res.err) throw new DomainError(res.err.key, res.err.params);
+    return (res as { ok: R }).ok;
+  }
+
+  async function send(text: string, keyboard?: InlineKeyboardButton[][]): Promise<Message | undefined> {
+    return conversation.external((outer: BotContext) =>
+      outer.reply(text, keyboard?.length ? { reply_markup: { inline_keyboard: keyboard } } : {}),
+    );
+  }
+
+  function markup(opts?: StepOptions): InlineKeyboardButton[][] {
+    return [...(opts?.keyboard ?? []), ...navKeyboard(t, opts?.nav)];
+  }
+
+  /**
+   * The shared wait loop: asks, then reads updates until `handle` accepts one. Returns
+   * navigation or the accepted value.
+   */
+  async function step<V>(
+    prompt: string,
+    opts: StepOptions | undefined,
+    handle: (ctx: ConvContext) => Promise<Check<V> | null>,
+  ): Promise<Answer<V>> {
+    // Every message that asked this step; their buttons are taken off once it is answered,
+    // so an old "Skip" or option cannot act on a later step.
+    const prompts: number[] = [];
+    const ask = async () => {
+      const keyboard = markup(opts);
+      const sent = await send(prompt, keyboard);
+      if (sent && keyboard.length) prompts.push(sent.message_id);
+    };
+    const finish = async <A>(answer: A, pressed?: ConvContext): Promise<A> => {
+      // The message whose button was pressed (it may be another than the question, e.g. a
+      // summary with its actions) loses its buttons too: a choice is made once.
+      if (pressed?.callbackQuery) await removeButtons(pressed);
+      if (prompts.length) {
+        await conversation.external(async (outer: BotContext) => {
+          const chatId = outer.chat?.id;
+          if (chatId === undefined) return;
+          for (const id of prompts) {
+            await outer.api
+              .editMessageReplyMarkup(chatId, id, { reply_markup: { inline_keyboard: [] } })
+              .catch(() => {});
+          }
+        });
+      }
+      return answer;
+    };
+    await ask();
+    for (;;) {
+      const ctx = await conversation.wait();
+      const data = ctx.callbackQuery?.data;
+      if (data !== undefined) {
+        if (data.startsWith(NAV_PREFIX)) {
+          const nav = data.slice(NAV_PREFIX.length) as Nav;
+          if ((opts?.nav ?? []).includes(nav) || nav === "cancel") {
+            await ctx.answerCallbackQuery();
+            return finish({ nav }, ctx);
+          }
+          await ctx.answerCallbackQuery({ text: t("common:unhandled.staleButton") });
+          continue;
+        }
+        if (!data.startsWith(OPTION_PREFIX)) {
+          // A button of another message (a notification, an old menu): let the bot handle it.
+          await conversation.skip({ next: true });
+        }
+      }
+      if (ctx.message?.text?.startsWith("/")) {
+        await ctx.reply(t("common:conversation.inProgress", { name: displayName }));
+        await ask();
+        continue;
+      }
+      if (ctx.editedMessage) {
+        await ctx.reply(t("common:unhandled.edited"));
+        continue;
+      }
+      const verdict = await handle(ctx);
+      if (verdict === null) continue;
+      if (verdict.ok) {
+        if (ctx.callbackQuery) await ctx.answerCallbackQuery();
+        return finish({ value: verdict.value }, ctx);
+      }
+      if (ctx.callbackQuery) await ctx.answerCallbackQuery();
+      await ctx.reply(t(verdict.key, verdict.params));
+      await ask();
+    }
+  }
+
+  return {
+    t,
+    locale: who.locale,
+    actor: who.actor,
+    conversation,
+    call,
+    async say(text, keyboard) {
+      await send(text, keyboard);
+    },
+    askText(prompt, opts) {
+      const max = opts?.max ?? 4000;
+      return step(prompt, opts, async (ctx) => {
+        if (ctx.callbackQuery) return { ok: false, key: "common:conversation.textExpected" };
+        const text = ctx.message?.text?.trim();
+        if (text === undefined) return { ok: false, key: "common:conversation.textExpected" };
+        if (text.length > max) {
+          return { ok: false, key: "common:conversation.tooLong", params: { length: text.length, max } };
+        }
+        if (opts?.validate) return opts.validate(text);
+        if (text.length < (opts?.min ?? 1)) return { ok: false, key: "common:conversation.textExpected" };
+        return { ok: true, value: text };
+      });
+    },
+    choose(prompt, options, opts) {
+      const columns = opts?.columns ?? 1;
+      const buttons = options.map((o, i) => InlineKeyboard.text(o.label, `${OPTION_PREFIX}${i}`));
+      const rows: InlineKeyboardButton[][] = [];
+      for (let i = 0; i < buttons.length; i += columns) rows.push(buttons.slice(i, i + columns));
+      return step(prompt, { ...opts, keyboard: [...rows, ...(opts?.keyboard ?? [])] }, async (ctx) => {
+        const data = ctx.callbackQuery?.data;
+        if (data?.startsWith(OPTION_PREFIX)) {
+          const option = options[Number(data.slice(OPTION_PREFIX.length))];
+          if (option) return { ok: true, value: option.value };
+          return { ok: false, key: "common:unhandled.staleButton" };
+        }
+        // Typing the label of an option is accepted too.
+        const text = ctx.message?.text?.trim();
+        const typed = text ? options.find((o) => o.label === text) : undefined;
+        if (typed) return { ok: true, value: typed.value };
+        return { ok: false, key: "common:conversation.useButtons" };
+      });
+    },
+    askAny(prompt, accept, opts) {
+      return step(prompt, opts, async (ctx) =>
+        (await accept(ctx))
+          ? { ok: true, value: ctx }
+          : { ok: false, key: opts?.wrongKey ?? "common:conversation.useButtons" },
+      );
+    },
+  };
+}
+
+/** Takes the inline buttons off the message they were pressed on. */
+async function removeButtons(ctx: ConvContext): Promise<void> {
+  await ctx.editMessageReplyMarkup({ reply_markup: { inline_keyboard: [] } }).catch(() => {});
+}
+
+/** Enters a conversation unless another is in progress (then says which). */
+export async function enterConversation(ctx: BotContext, id: string, nameKey: string): Promise<void> {
+  const active = ctx.conversation.active();
+  const running = Object.keys(active)[0];
+  if (running) {
+    if (ctx.callbackQuery) await ctx.answerCallbackQuery();
+    await ctx.reply(
+      ctx.t("common:conversation.inProgress", { name: ctx.t(conversationNames[running] ?? nameKey) }),
+    );
+    return;
+  }
+  if (ctx.callbackQuery) await ctx.answerCallbackQuery();
+  await ctx.conversation.enter(id);
+}
+
+/** Display names (locale keys) of the conversations, by id; features register theirs. */
+export const conversationNames: Record<string, string> = {};

@@ -1,0 +1,360 @@
+/**
+ * The citizen's petition: organisation, kind, topic, text, files, anonymity, name, phone
+ * (Telegram's share-contact button or typed), address, consent, summary with edit
+ * buttons, and registration. Back and cancel at every step; the answers survive a restart
+ * of the bot (the conversation is replayed from the database).
+ *
+ * On "Submit" the petition is registered and committed by the service before the
+ * confirmation with its number and due date is sent.
+ */
+import type { PetitionKind } from "../../generated/prisma/enums.js";
+import { formatDate } from "../../i18n.js";
+import { intakeOrganizations, type OrganizationChoice } from "../../petitions/organizations.js";
+import type { IntakeOptions, SubmitResult } from "../../petitions/types.js";
+import { type AttachmentInput, type CitizenDraft, validatePhone } from "../../petitions/validation.js";
+import { DomainError } from "../../shared/errors.js";
+import { action } from "../../shared/actions.js";
+import type { ConvContext } from "../context.js";
+import { type BotConversation, conversationNames, type Kit, makeKit, type Nav } from "./kit.js";
+import {
+  askAddress,
+  askPetitionStep,
+  fieldOf,
+  nameIn,
+  navResult,
+  petitionSummaryLines,
+  runSteps,
+  type StepResult,
+  sendMarkup,
+} from "./petition-steps.js";
+
+export const INTAKE = "petition-intake";
+export const INTAKE_NAME = "petitionsBot:intake.name";
+conversationNames[INTAKE] = INTAKE_NAME;
+
+const STEPS = [
+  "org",
+  "kind",
+  "topic",
+  "text",
+  "files",
+  "anonymous",
+  "name",
+  "phone",
+  "address",
+  "consent",
+  "summary",
+] as const;
+type Step = (typeof STEPS)[number];
+
+interface Draft {
+  orgId: number | null;
+  kind: PetitionKind | null;
+  topicId: number | null;
+  text: string | null;
+  attachments: AttachmentInput[];
+  anonymous: boolean;
+  petitionerName: string | null;
+  phone: string | null;
+  address: string | null;
+  consent: boolean;
+}
+
+/** The service's field → the step that asks it. */
+const FIELD_STEP: Partial<Record<string, Step>> = {
+  org: "org",
+  kind: "kind",
+  topic: "topic",
+  text: "text",
+  attachments: "files",
+  anonymous: "anonymous",
+  name: "name",
+  phone: "phone",
+  address: "address",
+  consent: "consent",
+};
+
+export async function intakeConversation(conversation: BotConversation, _ctx: ConvContext) {
+  const kit = await makeKit(conversation, INTAKE_NAME);
+  const { t, locale } = kit;
+  const d: Draft = {
+    orgId: null,
+    kind: null,
+    topicId: null,
+    text: null,
+    attachments: [],
+    anonymous: false,
+    petitionerName: null,
+    phone: null,
+    address: null,
+    consent: false,
+  };
+  let opts: IntakeOptions | null = null;
+  let orgs: OrganizationChoice[] = [];
+  let orgFixed = false;
+
+  const loadOptions = (orgId: number) => kit.call((s) => s.petitions.intakeOptions(orgId));
+
+  // An organisation chosen by a ?start=org_<slug> link, or the only one there is.
+  const preferred = await kit.call(async (_s, outer) => outer.user.preferredOrgId ?? null);
+  if (preferred !== null) {
+    opts = await loadOptions(preferred).catch((err) => {
+      if (err instanceof DomainError) return null;
+      throw err;
+    });
+  }
+  if (!opts) {
+    orgs = await kit.call((_s, outer) => intakeOrganizations(outer.deps.prisma));
+    if (orgs.length === 0) return kit.say(t("petitionsBot:intake.noOrganizations"));
+    if (orgs.length === 1) opts = await loadOptions((orgs[0] as OrganizationChoice).id);
+  }
+  if (opts) {
+    orgFixed = true;
+    d.orgId = opts.org.id;
+    await kit.say(t("petitionsBot:intake.introOrg", { org: nameIn(locale, opts.org) }));
+  } else {
+    await kit.say(t("petitionsBot:intake.intro"));
+  }
+
+  const topic = () => opts?.topics.find((x) => x.id === d.topicId) ?? null;
+  const addressRequired = () => Boolean(opts?.requireAddress || topic()?.requiresAddress);
+  const draft = (): Omit<CitizenDraft, "orgId"> => ({
+    kind: d.kind as PetitionKind,
+    topicId: d.topicId,
+    text: d.text ?? "",
+    attachments: d.attachments,
+    anonymous: d.anonymous,
+    petitionerName: d.anonymous ? null : d.petitionerName,
+    phone: d.anonymous ? null : d.phone,
+    address: d.anonymous ? null : d.address,
+    consent: d.consent,
+  });
+
+  function applies(step: Step): boolean {
+    switch (step) {
+      case "org":
+        return !orgFixed;
+      case "topic":
+        return (opts?.topics.length ?? 0) > 0;
+      case "files":
+        return (opts?.maxAttachments ?? 0) > 0;
+      case "anonymous":
+        return d.kind !== null && (opts?.anonymousKinds ?? []).includes(d.kind);
+      case "name":
+      case "phone":
+        return !d.anonymous;
+      case "address":
+        return !d.anonymous && addressRequired();
+      default:
+        return true;
+    }
+  }
+
+  /** Where to go when the service refuses the draft on a field. */
+  function stepFor(field: string): StepResult<Step> {
+    if (field === "anonymous") {
+      d.anonymous = false;
+      return { goto: "name" };
+    }
+    const step = FIELD_STEP[field];
+    if (!step) return "cancel";
+    if (applies(step)) return { goto: step };
+    // The step no longer applies (e.g. the topic list changed): drop the stale answer.
+    if (step === "topic") d.topicId = null;
+    if (step === "files") d.attachments = [];
+    if (step === "address") d.address = null;
+    return { goto: "summary" };
+  }
+
+  let jumps = 0;
+  async function run(step: Step, nav: Nav[]): Promise<StepResult<Step>> {
+    switch (step) {
+      case "org": {
+        const r = await kit.choose(
+          t("petitionsBot:intake.askOrg"),
+          orgs.map((o) => ({ label: nameIn(locale, o), value: String(o.id) })),
+          { nav },
+        );
+        if (r.nav) return navResult(r.nav);
+        const id = Number(r.value);
+        if (id !== d.orgId) {
+          const loaded = await loadOptions(id).catch(async (err) => {
+            if (!(err instanceof DomainError)) throw err;
+            await kit.say(t(err.key, err.params));
+            return null;
+          });
+          if (!loaded) {
+            orgs = await kit.call((_s, outer) => intakeOrganizations(outer.deps.prisma));
+            return { goto: "org" };
+          }
+          opts = loaded;
+          d.orgId = id;
+        }
+        return "next";
+      }
+      case "kind":
+      case "topic":
+      case "text":
+      case "files":
+      case "anonymous":
+      case "name":
+        return askPetitionStep(kit, step, d, opts as IntakeOptions, nav, applies, {
+          anonymous: "petitionsBot:intake.askAnonymous",
+          name: "petitionsBot:intake.askName",
+        });
+      case "phone":
+        return askPhone(kit, d, nav);
+      case "address": {
+        const r = await askAddress(kit, nav, "petitionsBot:intake.askAddress");
+        if (r.nav) return navResult(r.nav);
+        d.address = r.value;
+        return "next";
+      }
+      case "consent": {
+        const r = await kit.choose(
+          t("petitionsBot:intake.askConsent", { org: nameIn(locale, opts?.org) }),
+          [
+            { label: t("petitionsBot:intake.consentYes"), value: "yes" },
+            { label: t("petitionsBot:intake.consentNo"), value: "no" },
+          ],
+          { nav },
+        );
+        if (r.nav) return navResult(r.nav);
+        if (r.value === "no") {
+          await sendMarkup(kit, t("petitionsBot:intake.consentRefused"), { remove_keyboard: true });
+          return "done";
+        }
+        d.consent = true;
+        return "next";
+      }
+      case "summary":
+        return summary(nav);
+    }
+  }
+
+  async function summary(nav: Nav[]): Promise<StepResult<Step>> {
+    const orgId = d.orgId as number;
+    // The service checks the whole draft; a refused field is asked again.
+    try {
+      await kit.call((s) => s.petitions.validateIntake(orgId, draft()));
+    } catch (err) {
+      const field = fieldOf(err);
+      if (!field || !(err instanceof DomainError)) throw err;
+      const next = stepFor(field);
+      // Dropping stale answers converges quickly; never loop without asking the user.
+      if (typeof next === "object" && next.goto === "summary" && ++jumps > 5) throw err;
+      await kit.say(t(err.key, err.params));
+      return next;
+    }
+    jumps = 0;
+    const o = opts as IntakeOptions;
+    const options: { label: string; value: Step | "submit" }[] = [
+      { label: t("petitionsBot:summary.submit"), value: "submit" },
+      { label: t("petitionsBot:summary.editKind"), value: "kind" },
+    ];
+    if (applies("topic")) options.push({ label: t("petitionsBot:summary.editTopic"), value: "topic" });
+    options.push({ label: t("petitionsBot:summary.editText"), value: "text" });
+    if (applies("files")) options.push({ label: t("petitionsBot:summary.editFiles"), value: "files" });
+    if (applies("anonymous"))
+      options.push({ label: t("petitionsBot:summary.editAnonymous"), value: "anonymous" });
+    if (!d.anonymous) {
+      options.push({ label: t("petitionsBot:summary.editName"), value: "name" });
+      options.push({ label: t("petitionsBot:summary.editPhone"), value: "phone" });
+    }
+    if (applies("address")) options.push({ label: t("petitionsBot:summary.editAddress"), value: "address" });
+    const r = await kit.choose(summaryText(kit, o, d), options, { nav, columns: 2 });
+    if (r.nav) return navResult(r.nav);
+    if (r.value !== "submit") return { goto: r.value };
+
+    let result: SubmitResult;
+    try {
+      result = await kit.call((s, outer) =>
+        s.petitions.submitFromCitizen(outer.user.id, { ...draft(), orgId, consent: true }),
+      );
+    } catch (err) {
+      if (!(err instanceof DomainError)) throw err;
+      await kit.say(t(err.key, err.params));
+      const field = fieldOf(err);
+      return field ? stepFor(field) : { goto: "summary" };
+    }
+    // Committed: now the citizen may be told.
+    await kit.say(
+      t("petitionsBot:intake.registered", {
+        number: result.number,
+        due: formatDate(result.dueAt),
+        org: nameIn(locale, o.org),
+      }),
+      [
+        [
+          { text: t("petitionsBot:intake.openIt"), callback_data: action("pc", "open", result.id) },
+          { text: t("common:menu.petitionMine"), callback_data: "pc:my" },
+        ],
+      ],
+    );
+    return "done";
+  }
+
+  const outcome = await runSteps<Step>({
+    order: STEPS,
+    summary: "summary",
+    applies,
+    run: (step, how) => run(step, how.nav),
+  });
+  if (outcome === "cancel") {
+    await sendMarkup(kit, t("petitionsBot:intake.cancelled"), { remove_keyboard: true });
+  }
+}
+
+/**
+ * The phone: Telegram's share-contact button under the input field, or typed. The
+ * button is removed afterwards whichever way the step ends.
+ */
+async function askPhone(kit: Kit, d: Draft, nav: Nav[]): Promise<StepResult<Step>> {
+  const { t } = kit;
+  await sendMarkup(kit, t("petitionsBot:intake.phoneButtonHint"), {
+    keyboard: [[{ text: t("petitionsBot:intake.shareContact"), request_contact: true }]],
+    resize_keyboard: true,
+    input_field_placeholder: t("petitionsBot:intake.phonePlaceholder"),
+  });
+  for (;;) {
+    const r = await kit.askAny(
+      t("petitionsBot:intake.askPhone"),
+      (c) => c.message?.contact !== undefined || c.message?.text !== undefined,
+      { nav, wrongKey: "petitionsBot:intake.phoneExpected" },
+    );
+    if (r.nav) {
+      if (r.nav === "back")
+        await sendMarkup(kit, t("petitionsBot:intake.phoneBack"), { remove_keyboard: true });
+      return navResult(r.nav);
+    }
+    const msg = r.value.message;
+    const v = validatePhone(msg?.contact?.phone_number ?? msg?.text ?? "");
+    if (!v.ok) {
+      await kit.say(t(v.key, v.params));
+      continue;
+    }
+    d.phone = v.value;
+    await sendMarkup(kit, t("petitionsBot:intake.phoneSaved", { phone: v.value }), { remove_keyboard: true });
+    return "next";
+  }
+}
+
+function summaryText(kit: Kit, o: IntakeOptions, d: Draft): string {
+  const { t, locale } = kit;
+  const lines = [
+    t("petitionsBot:summary.title"),
+    "",
+    t("petitionsBot:summary.org", { value: nameIn(locale, o.org) }),
+    t("petitionsBot:summary.kind", { value: t(`petitions:kind.${d.kind}`) }),
+    ...petitionSummaryLines(kit, o, d),
+  ];
+  if (d.anonymous) {
+    lines.push(t("petitionsBot:summary.anonymous"));
+  } else {
+    lines.push(t("petitionsBot:summary.name", { value: d.petitionerName ?? "—" }));
+    lines.push(t("petitionsBot:summary.phone", { value: d.phone ?? "—" }));
+    if (d.address) lines.push(t("petitionsBot:summary.address", { value: d.address }));
+  }
+  lines.push("", t("petitionsBot:summary.check"));
+  return lines.join("\n");
+}

@@ -1,0 +1,132 @@
+/**
+ * createBot(deps): the whole Telegram bot, independent of how updates arrive (long
+ * polling, webhooks, the sandbox or tests all call `bot.handleUpdate` in the end).
+ */
+
+import { autoRetry } from "@grammyjs/auto-retry";
+import { type ConversationData, conversations, type VersionedState } from "@grammyjs/conversations";
+import { sequentialize } from "@grammyjs/runner";
+import { PrismaAdapter } from "@grammyjs/storage-prisma";
+import { apiThrottler } from "@grammyjs/transformer-throttler";
+import { Bot, type BotError, Composer, type Transformer } from "grammy";
+import type { UserFromGetMe } from "grammy/types";
+import { getI18n, isLocale } from "../i18n.js";
+import { DomainError } from "../shared/errors.js";
+import type { BotContext, BotDeps, ConvContext } from "./context.js";
+import { fallback, features } from "./features/index.js";
+import { chatLock } from "./middlewares/chat-lock.js";
+import { attachDeps } from "./middlewares/context.js";
+import { dedupe, type UpdateGuards } from "./middlewares/dedupe.js";
+import { privateOnly } from "./middlewares/private-only.js";
+import { DEFAULT_FLOOD_LIMIT, type FloodLimit, rateLimit } from "./middlewares/rate-limit.js";
+import { loadUser } from "./middlewares/user.js";
+
+/** Bump to discard conversations in progress when their steps change incompatibly. */
+export const CONVERSATION_STATE_VERSION = 1;
+
+export interface CreateBotOptions {
+  /** Skips the getMe call (tests, sandbox, webhooks). */
+  botInfo?: UserFromGetMe;
+  /** Bot API client options: apiRoot (self-hosted server), fetch (emulator). */
+  client?: ConstructorParameters<typeof Bot>[1] extends infer O
+    ? O extends { client?: infer C }
+      ? C
+      : never
+    : never;
+  /** Updates one user may send in a window before being asked to slow down. */
+  floodLimit?: FloodLimit;
+  /** Telegram rate limits and retries; off for tests against the emulator. */
+  throttle?: boolean;
+  /**
+   * Production (src/app.ts): skip re-delivered updates and keep one chat's updates in
+   * order across instances (middlewares/dedupe.ts, middlewares/chat-lock.ts).
+   */
+  guards?: UpdateGuards;
+}
+
+/** Telegram HTML for every message unless a call says otherwise. */
+export const htmlByDefault: Transformer = (prev, method, payload, signal) => {
+  if (
+    payload &&
+    typeof payload === "object" &&
+    !("parse_mode" in payload) &&
+    (method === "sendMessage" || method === "editMessageText" || ("caption" in payload && payload.caption))
+  ) {
+    Object.assign(payload, { parse_mode: "HTML" });
+  }
+  return prev(method, payload, signal);
+};
+
+export function createBot(deps: BotDeps, opts: CreateBotOptions = {}): Bot<BotContext> {
+  const token = deps.config.BOT_TOKEN ?? "0:sandbox";
+  const bot = new Bot<BotContext>(token, {
+    ...(opts.botInfo ? { botInfo: opts.botInfo } : {}),
+    client: { apiRoot: deps.config.TELEGRAM_API_ROOT, ...opts.client },
+  });
+  bot.api.config.use(htmlByDefault);
+  if (opts.throttle ?? true) {
+    bot.api.config.use(apiThrottler());
+    bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 60 }));
+  }
+
+  const conversationStorage = new PrismaAdapter<VersionedState<ConversationData>>(
+    deps.prisma.conversationState,
+  );
+  const conversationMiddleware = features.flatMap((f) => f.conversations ?? []);
+
+  const app = new Composer<BotContext>();
+  app.use(
+    attachDeps(deps),
+    privateOnly(),
+    loadUser(),
+    rateLimit(opts.floodLimit ?? DEFAULT_FLOOD_LIMIT),
+    conversations<BotContext, ConvContext>({
+      storage: { type: "key", version: CONVERSATION_STATE_VERSION, adapter: conversationStorage },
+      // Inside conversations a fresh Api is built per context: give it the same defaults.
+      plugins: [
+        (ctx, next) => {
+          ctx.api.config.use(htmlByDefault);
+          return next();
+        },
+      ],
+    }),
+  );
+  // Leaves any conversation; installed before them so it always gets through.
+  app.command("cancel", async (ctx) => {
+    const active = Object.keys(ctx.conversation.active());
+    await ctx.conversation.exitAll();
+    await ctx.reply(ctx.t(active.length ? "common:cancel.done" : "common:cancel.nothing"));
+  });
+  app.use(...conversationMiddleware);
+  for (const f of features) app.use(f.feature);
+  app.use(fallback.feature);
+
+  if (opts.guards) bot.use(dedupe(opts.guards));
+  // Updates of one chat run one after another (two quick presses must not race).
+  bot.use(sequentialize((ctx) => ctx.chat?.id.toString() ?? ctx.from?.id.toString()));
+  if (opts.guards) bot.use(chatLock(opts.guards));
+  bot.errorBoundary(handleError, app);
+  bot.catch((err) =>
+    deps.logger.error({ err: err.error, updateId: err.ctx.update.update_id }, "error handler failed"),
+  );
+  return bot;
+}
+
+/** Logs the error and tells the user in their language; a DomainError is a rule, not a crash. */
+async function handleError(err: BotError<BotContext>): Promise<void> {
+  const ctx = err.ctx;
+  const t = ctx.t ?? getI18n().getFixedT(isLocale(ctx.from?.language_code) ? ctx.from.language_code : "mn");
+  const domain = err.error instanceof DomainError ? err.error : undefined;
+  if (domain) {
+    ctx.log?.info({ key: domain.key }, "request refused");
+  } else {
+    (ctx.log ?? ctx.deps?.logger)?.error({ err: err.error }, "update failed");
+  }
+  const text = domain ? t(domain.key, domain.params) : t("common:errors.unexpected");
+  try {
+    if (ctx.callbackQuery) await ctx.answerCallbackQuery(domain ? { text: text.slice(0, 200) } : {});
+    if (ctx.chat) await ctx.reply(text);
+  } catch {
+    // the chat may be gone; nothing more to do
+  }
+}

@@ -1,0 +1,170 @@
+/**
+ * Exactly-once handling of Telegram updates across restarts and instances.
+ *
+ * Telegram delivers an update again when our answer is slow or lost, and with several
+ * instances the second delivery may reach another process. Every update is claimed in
+ * `ProcessedUpdate` before it is handled:
+ *
+ *  - claim = insert-if-absent of (update_id, payload, instance, claimedAt); the row that
+ *    is inserted (or taken over, below) handles the update, every other delivery is
+ *    acknowledged and skipped;
+ *  - when the handling finishes the row is marked done and its payload dropped;
+ *  - a claim that is not done after the lease (its instance died, or lost its database
+ *    connection mid-update) may be taken over: by a re-delivery, or by the periodic
+ *    recovery (src/server/housekeeping.ts) which replays the stored payload. After
+ *    `maxAttempts` claims the update is given up (logged, payload kept for inspection).
+ *
+ * The trade-off: an update is never lost once claimed and never handled twice while its
+ * instance lives, but an instance dying mid-update means it is handled again after the
+ * lease, so the part that ran before the crash (a reply already sent) may repeat. Changes
+ * made in one transaction are not doubled: the services check state, and notifications
+ * carry unique dedupe keys. Times are the database's (`now()`), so instances with
+ * skewed clocks agree on leases. Done rows are pruned after `keepDays`.
+ */
+import { randomBytes } from "node:crypto";
+import { hostname } from "node:os";
+import type { MiddlewareFn } from "grammy";
+import type { Update } from "grammy/types";
+import type { PrismaClient } from "../../generated/prisma/client.js";
+import type { Logger } from "../../logger.js";
+import type { BotContext } from "../context.js";
+import type { ChatLocks } from "./chat-lock.js";
+
+export interface UpdateLedgerOptions {
+  prisma: PrismaClient;
+  /** Written to ProcessedUpdate.claimedBy; default host:pid:random. */
+  instanceId?: string;
+  /** A claim not done after this long may be taken over. */
+  leaseMs?: number;
+  /** Claims of one update before it is given up (an update that kills its instance). */
+  maxAttempts?: number;
+  /** Done rows older than this are deleted by `prune()`. */
+  keepDays?: number;
+  logger?: Logger;
+}
+
+export type ClaimResult =
+  | { status: "claimed"; attempts: number }
+  | { status: "duplicate" }
+  | { status: "given-up"; attempts: number };
+
+/** The `ProcessedUpdate` table: claims, completion, recovery and pruning. */
+export class UpdateLedger {
+  readonly instanceId: string;
+  readonly leaseMs: number;
+  private readonly prisma: PrismaClient;
+  private readonly maxAttempts: number;
+  private readonly keepDays: number;
+  private readonly logger?: Logger;
+
+  constructor(opts: UpdateLedgerOptions) {
+    this.prisma = opts.prisma;
+    this.instanceId = opts.instanceId ?? `${hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`;
+    this.leaseMs = opts.leaseMs ?? 120_000;
+    this.maxAttempts = opts.maxAttempts ?? 3;
+    this.keepDays = opts.keepDays ?? 7;
+    this.logger = opts.logger;
+  }
+
+  /** Claims an update for this instance: fresh, or taken over from a claim past its lease. */
+  async claim(update: Update): Promise<ClaimResult> {
+    const leaseSeconds = Math.ceil(this.leaseMs / 1000);
+    const rows = await this.prisma.$queryRaw<{ attempts: number }[]>`
+      INSERT INTO "ProcessedUpdate" ("updateId", "payload", "claimedBy", "claimedAt", "attempts")
+      VALUES (${BigInt(update.update_id)}, ${JSON.stringify(update)}::jsonb, ${this.instanceId},
+              now() AT TIME ZONE 'UTC', 1)
+      ON CONFLICT ("updateId") DO UPDATE
+        SET "claimedBy" = EXCLUDED."claimedBy",
+            "claimedAt" = EXCLUDED."claimedAt",
+            "attempts" = "ProcessedUpdate"."attempts" + 1
+        WHERE "ProcessedUpdate"."doneAt" IS NULL
+          AND "ProcessedUpdate"."claimedAt" < (now() AT TIME ZONE 'UTC') - ${leaseSeconds}::int * interval '1 second'
+      RETURNING "attempts"`;
+    const attempts = rows[0]?.attempts;
+    if (attempts === undefined) return { status: "duplicate" };
+    if (attempts > this.maxAttempts) {
+      await this.prisma.$executeRaw`
+        UPDATE "ProcessedUpdate" SET "doneAt" = now() AT TIME ZONE 'UTC'
+        WHERE "updateId" = ${BigInt(update.update_id)} AND "doneAt" IS NULL`;
+      this.logger?.error(
+        { updateId: update.update_id, attempts: attempts - 1 },
+        "update given up: its handling never finished (payload kept in ProcessedUpdate)",
+      );
+      return { status: "given-up", attempts };
+    }
+    if (attempts > 1)
+      this.logger?.warn({ updateId: update.update_id, attempts }, "update taken over after its lease");
+    return { status: "claimed", attempts };
+  }
+
+  /**
+   * Marks a claimed update done (whoever holds the claim now: it has been handled). Tried
+   * three times: a record left open would have the update handled again after the lease.
+   */
+  async complete(updateId: number): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.prisma.$executeRaw`
+          UPDATE "ProcessedUpdate" SET "doneAt" = now() AT TIME ZONE 'UTC', "payload" = NULL
+          WHERE "updateId" = ${BigInt(updateId)} AND "doneAt" IS NULL`;
+        return;
+      } catch (err) {
+        if (attempt >= 3) throw err;
+        await new Promise((resolve) => setTimeout(resolve, 250 * attempt));
+      }
+    }
+  }
+
+  /** Updates whose claim is past the lease and not done, oldest first (for recovery). */
+  async stale(limit = 50): Promise<Update[]> {
+    const leaseSeconds = Math.ceil(this.leaseMs / 1000);
+    const rows = await this.prisma.$queryRaw<{ payload: Update | null }[]>`
+      SELECT "payload" FROM "ProcessedUpdate"
+      WHERE "doneAt" IS NULL
+        AND "claimedAt" < (now() AT TIME ZONE 'UTC') - ${leaseSeconds}::int * interval '1 second'
+        AND "payload" IS NOT NULL
+      ORDER BY "updateId"
+      LIMIT ${limit}`;
+    return rows.flatMap((r) => (r.payload ? [r.payload] : []));
+  }
+
+  /** Deletes done rows older than `keepDays`; returns how many. */
+  async prune(): Promise<number> {
+    return this.prisma.$executeRaw`
+      DELETE FROM "ProcessedUpdate"
+      WHERE "doneAt" < (now() AT TIME ZONE 'UTC') - ${this.keepDays}::int * interval '1 day'`;
+  }
+}
+
+/** What happened to an update so far; the webhook answers Telegram on "started" or "skipped". */
+export type UpdateStage = "claimed" | "skipped" | "started";
+
+/** The production middlewares' dependencies (installed by createBot when given). */
+export interface UpdateGuards {
+  ledger: UpdateLedger;
+  /** PostgreSQL only: one chat's updates one at a time across instances. */
+  chatLocks?: ChatLocks;
+  onProgress?: (updateId: number, stage: UpdateStage) => void;
+  logger?: Logger;
+}
+
+/**
+ * Claims the update before anything else runs; a re-delivered one is skipped. The row is
+ * marked done after the handlers (a handler's error is answered by the error boundary
+ * and counts as handled). When something before the handlers fails (database gone) the
+ * claim stays open and the update is retried after the lease.
+ */
+export function dedupe(guards: UpdateGuards): MiddlewareFn<BotContext> {
+  return async (ctx, next) => {
+    const updateId = ctx.update.update_id;
+    const claim = await guards.ledger.claim(ctx.update);
+    if (claim.status !== "claimed") {
+      guards.logger?.debug({ updateId, status: claim.status }, "update skipped: already claimed");
+      guards.onProgress?.(updateId, "skipped");
+      return;
+    }
+    guards.onProgress?.(updateId, "claimed");
+    await next();
+    await guards.ledger.complete(updateId);
+  };
+}

@@ -1,0 +1,83 @@
+/**
+ * Environment, validated once at start-up. A bad or missing variable stops the process
+ * with a message that names it (see `loadConfig`).
+ */
+import { z } from "zod";
+
+const booleanish = z
+  .enum(["true", "false", "1", "0", "yes", "no", ""])
+  .transform((v) => v === "true" || v === "1" || v === "yes");
+
+const idList = z
+  .string()
+  .regex(/^\s*(\d+\s*(,\s*\d+\s*)*)?$/, "a comma-separated list of numeric Telegram user ids")
+  .transform((s) =>
+    s
+      .split(",")
+      .map((x) => x.trim())
+      .filter(Boolean),
+  );
+
+export const configSchema = z.object({
+  BOT_TOKEN: z
+    .string()
+    .regex(/^\d+:[\w-]{30,}$/, "looks like 123456789:AA... as given by @BotFather")
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
+  BOT_MODE: z.enum(["polling", "webhook"]).default("polling"),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "a postgresql:// connection URL, or unset for the embedded database")
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
+  DATA_DIR: z.string().min(1).default("./data"),
+  TELEGRAM_API_ROOT: z.url().default("https://api.telegram.org"),
+  DEFAULT_LOCALE: z.enum(["mn", "en"]).default("mn"),
+  TZ: z.string().min(1).default("Asia/Ulaanbaatar"),
+  ADMIN_TELEGRAM_IDS: idList.default([]),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  WEBHOOK_URL: z
+    .url()
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
+  WEBHOOK_SECRET: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{16,256}$/, "16-256 characters of A-Z, a-z, 0-9, _ and -")
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
+  PORT: z.coerce.number().int().min(1).max(65535).default(8080),
+  HOST: z.string().min(1).default("0.0.0.0"),
+  WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(20),
+  WEBHOOK_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(100).default(40),
+  /** Pace the bot's replies to Telegram's limits; off only for a Bot API without them (load tests). */
+  TELEGRAM_THROTTLE: booleanish.default(true),
+  SANDBOX_PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  JOBS_ENABLED: booleanish.default(true),
+  /** Outbox messages per second of one instance; N instances share the budget: 28 / N each. */
+  OUTBOX_RATE: z.coerce.number().positive().max(30).default(28),
+  INVITE_TTL_DAYS: z.coerce.number().int().min(1).max(90).default(7),
+  BOT_USERNAME: z.string().optional(),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {}
+
+/** Parses the environment; throws a ConfigError naming every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const result = configSchema.safeParse(env);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new ConfigError(`Invalid environment:\n${lines.join("\n")}\nSee .env.example.`);
+  }
+  const config = result.data;
+  if (config.BOT_MODE === "webhook") {
+    const missing = (["WEBHOOK_URL", "WEBHOOK_SECRET", "BOT_TOKEN"] as const).filter((k) => !config[k]);
+    if (missing.length) {
+      throw new ConfigError(
+        `Invalid environment:\n${missing.map((k) => `  ${k}: required when BOT_MODE=webhook`).join("\n")}`,
+      );
+    }
+  }
+  return config;
+}

@@ -1,0 +1,88 @@
+/**
+ * Opens the database: PGlite in a local folder by default, PostgreSQL when a URL is given.
+ * Migrations in prisma/migrations are applied on open (re-applying applies nothing).
+ */
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { PrismaPGlite } from "pglite-prisma-adapter";
+import { PrismaClient } from "../generated/prisma/client.js";
+import { acquireFolderLock } from "./folder-lock.js";
+import { applyMigrations } from "./schema-engine.js";
+
+export type * from "../generated/prisma/client.js";
+export { Prisma, PrismaClient } from "../generated/prisma/client.js";
+
+export type DbEngine = "pglite" | "postgres";
+
+export interface Database {
+  prisma: PrismaClient;
+  engine: DbEngine;
+  /** Migrations applied by this open (empty when the database was up to date). */
+  applied: string[];
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  /** postgresql:// URL; when absent the embedded database is used. */
+  url?: string;
+  /** Folder for the embedded database (DATA_DIR/db). Ignored with a URL. */
+  dataDir?: string;
+  /** A PGlite data-dir dump to start from (tests: a migrated template); kept in memory. */
+  pgliteImage?: Blob;
+  migrate?: boolean;
+}
+
+export async function openDatabase(opts: OpenOptions): Promise<Database> {
+  const migrate = opts.migrate ?? true;
+  if (opts.url) {
+    const factory = new PrismaPg({ connectionString: opts.url, max: 10 });
+    const applied = migrate ? await applyMigrations(factory) : [];
+    const prisma = new PrismaClient({ adapter: factory });
+    return { prisma, engine: "postgres", applied, close: () => prisma.$disconnect() };
+  }
+
+  let release = () => {};
+  let pglite: PGlite;
+  if (opts.pgliteImage) {
+    pglite = new PGlite({ loadDataDir: opts.pgliteImage });
+  } else {
+    const dir = path.resolve(opts.dataDir ?? "./data", "db");
+    mkdirSync(path.dirname(dir), { recursive: true });
+    release = acquireFolderLock(`${dir}.lock`);
+    pglite = new PGlite(dir);
+  }
+  try {
+    await pglite.waitReady;
+    const factory = new PrismaPGlite(pglite);
+    const applied = migrate ? await applyMigrations(factory) : [];
+    // PGlite learns the array types (e.g. "Role"[]) when it opens: types the migrations just
+    // created must be read again, or array parameters (`roles: { has }`) are sent malformed.
+    if (applied.length > 0) await pglite.refreshArrayTypes();
+    const prisma = new PrismaClient({ adapter: factory });
+    return {
+      prisma,
+      engine: "pglite",
+      applied,
+      async close() {
+        await prisma.$disconnect();
+        await pglite.close();
+        release();
+      },
+    };
+  } catch (err) {
+    release();
+    throw err;
+  }
+}
+
+/** Every application table, for emptying a test database between tests. */
+export async function truncateAll(prisma: PrismaClient): Promise<void> {
+  const rows = await prisma.$queryRawUnsafe<{ tablename: string }[]>(
+    `SELECT tablename FROM pg_tables WHERE schemaname = current_schema() AND tablename <> '_prisma_migrations'`,
+  );
+  if (rows.length === 0) return;
+  const list = rows.map((r) => `"${r.tablename}"`).join(", ");
+  await prisma.$executeRawUnsafe(`TRUNCATE ${list} RESTART IDENTITY CASCADE`);
+}

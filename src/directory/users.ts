@@ -1,0 +1,103 @@
+/**
+ * Chat users: anyone who talks to the bot. Staff users are linked to a directory person
+ * (through an invite); citizens are not.
+ */
+import type { ChatChannel } from "../generated/prisma/enums.js";
+import type { Tx } from "../shared/types.js";
+import type { Actor } from "./actor.js";
+
+export interface ChatIdentity {
+  channel: ChatChannel;
+  externalId: string;
+  chatId: string;
+}
+
+const withPerson = {
+  person: { select: { id: true, orgId: true, unitId: true, roles: true, active: true, fullName: true } },
+} as const;
+
+/**
+ * Creates or refreshes the user of a chat identity (last seen, reachable again). A new
+ * user's first updates may be handled at the same moment (two instances): the one whose
+ * insert loses to the other's unique key simply updates the row the other created.
+ */
+export async function ensureUser(tx: Tx, who: ChatIdentity, now: Date) {
+  const upsert = () =>
+    tx.user.upsert({
+      where: { channel_externalId: { channel: who.channel, externalId: who.externalId } },
+      create: { ...who, lastSeenAt: now },
+      update: { chatId: who.chatId, lastSeenAt: now, unreachableAt: null },
+      include: withPerson,
+    });
+  try {
+    return await upsert();
+  } catch (err) {
+    if ((err as { code?: string }).code !== "P2002") throw err;
+    return upsert();
+  }
+}
+
+export type UserWithPerson = Awaited<ReturnType<typeof ensureUser>>;
+
+export function actorOf(user: UserWithPerson, superAdmin: boolean): Actor {
+  const p = user.person && user.person.active ? user.person : null;
+  return {
+    userId: user.id,
+    personId: p?.id ?? null,
+    orgId: p?.orgId ?? null,
+    unitId: p?.unitId ?? null,
+    roles: p?.roles ?? [],
+    superAdmin,
+  };
+}
+
+export async function actorForUser(tx: Tx, userId: number, superAdminIds: readonly string[] = []) {
+  const user = await tx.user.findUniqueOrThrow({ where: { id: userId }, include: withPerson });
+  return actorOf(user, user.channel === "TELEGRAM" && superAdminIds.includes(user.externalId));
+}
+
+export async function setLocale(tx: Tx, userId: number, locale: string): Promise<void> {
+  await tx.user.update({ where: { id: userId }, data: { locale } });
+}
+
+/** Remembers the organisation a citizen came for (t.me/<bot>?start=org_<slug>). */
+export async function setPreferredOrgBySlug(tx: Tx, userId: number, slug: string) {
+  const org = await tx.organization.findFirst({
+    where: { slug, active: true },
+    select: { id: true, name: true },
+  });
+  if (!org) return null;
+  await tx.user.update({ where: { id: userId }, data: { preferredOrgId: org.id } });
+  return org;
+}
+
+export type Greeting =
+  | { kind: "staff"; name: string; org: string }
+  | { kind: "citizen"; org: string | null; emptyDeployment: boolean };
+
+/**
+ * What the welcome names: a staff member's name and organisation; for a citizen the
+ * organisation they came for (if still active), and whether the deployment has no
+ * organisation at all yet (then administrators are told how to import one).
+ */
+export async function greetingFor(
+  tx: Tx,
+  actor: Actor,
+  user: { preferredOrgId: number | null },
+): Promise<Greeting> {
+  if (actor.personId !== null) {
+    const person = await tx.person.findUniqueOrThrow({
+      where: { id: actor.personId },
+      select: { fullName: true, org: { select: { name: true } } },
+    });
+    return { kind: "staff", name: person.fullName, org: person.org.name };
+  }
+  const org = user.preferredOrgId
+    ? await tx.organization.findFirst({
+        where: { id: user.preferredOrgId, active: true },
+        select: { name: true },
+      })
+    : null;
+  const emptyDeployment = (actor.superAdmin || !org) && (await tx.organization.count()) === 0;
+  return { kind: "citizen", org: org?.name ?? null, emptyDeployment };
+}

@@ -1,0 +1,85 @@
+/**
+ * i18next with one JSON file per feature namespace: locales/<lang>/<namespace>.json.
+ * Keys are written "namespace:path.to.key". Mongolian is the default language.
+ */
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import i18next, { type i18n, type TFunction } from "i18next";
+import { PROJECT_ROOT } from "./db/schema-engine.js";
+
+export const LOCALES = ["mn", "en"] as const;
+export type Locale = (typeof LOCALES)[number];
+export const LOCALES_DIR = path.join(PROJECT_ROOT, "locales");
+
+export function isLocale(x: unknown): x is Locale {
+  return typeof x === "string" && (LOCALES as readonly string[]).includes(x);
+}
+
+export function loadResources(dir = LOCALES_DIR) {
+  const resources: Record<string, Record<string, object>> = {};
+  for (const lng of LOCALES) {
+    resources[lng] = {};
+    for (const file of readdirSync(path.join(dir, lng)).filter((f) => f.endsWith(".json"))) {
+      resources[lng][file.slice(0, -5)] = JSON.parse(readFileSync(path.join(dir, lng, file), "utf8"));
+    }
+  }
+  return resources;
+}
+
+export function escapeHtml(value: unknown): string {
+  return String(value)
+    .replaceAll("&", "&amp;")
+    .replaceAll("<", "&lt;")
+    .replaceAll(">", "&gt;")
+    .replaceAll('"', "&quot;");
+}
+
+let instance: i18n | undefined;
+
+/** The shared i18next instance (initialised synchronously on first use). */
+export function getI18n(defaultLocale: Locale = "mn"): i18n {
+  if (instance) return instance;
+  const resources = loadResources();
+  const inst = i18next.createInstance();
+  void inst.init({
+    initAsync: false,
+    resources,
+    lng: defaultLocale,
+    fallbackLng: defaultLocale === "mn" ? ["mn", "en"] : ["en", "mn"],
+    ns: Object.keys(resources.mn ?? {}),
+    defaultNS: "common",
+    // Messages are sent as Telegram HTML: interpolated values are escaped; use {{- x}} for
+    // a value that is already HTML.
+    interpolation: { escapeValue: true, escape: escapeHtml },
+    returnNull: false,
+  });
+  instance = inst;
+  return inst;
+}
+
+export function translator(locale: Locale): TFunction {
+  return getI18n().getFixedT(locale);
+}
+
+const TZ = "Asia/Ulaanbaatar";
+
+/** 2026.11.22 — the way Mongolian official papers write dates (both languages). */
+export function formatDate(d: Date | string, timeZone = TZ): string {
+  const parts = new Intl.DateTimeFormat("en-CA", {
+    timeZone,
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+  }).format(new Date(d));
+  return parts.replaceAll("-", ".");
+}
+
+export function formatDateTime(d: Date | string, timeZone = TZ): string {
+  const t = new Intl.DateTimeFormat("en-GB", {
+    timeZone,
+    hour: "2-digit",
+    minute: "2-digit",
+    hour12: false,
+  }).format(new Date(d));
+  return `${formatDate(d, timeZone)} ${t}`;
+}

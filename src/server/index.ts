@@ -1,0 +1,108 @@
+/**
+ * Webhook mode's server: the Hono app on node:http, the update processor, and the
+ * ledger's housekeeping, with a graceful stop. Used by `startWebhook` (src/app.ts) and
+ * by the tests and the benchmark.
+ */
+import type { Server as HttpServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { serve } from "@hono/node-server";
+import type { Bot } from "grammy";
+import type { BotContext } from "../bot/context.js";
+import type { UpdateGuards } from "../bot/middlewares/dedupe.js";
+import type { Database } from "../db/index.js";
+import type { Logger } from "../logger.js";
+import { checkHealth } from "./health.js";
+import { UpdateHousekeeping } from "./housekeeping.js";
+import type { Metrics } from "./metrics.js";
+import { UpdateProcessor } from "./update-processor.js";
+import { createWebhookApp } from "./webhook.js";
+
+export interface WebhookServerOptions {
+  bot: Bot<BotContext>;
+  db: Database;
+  guards: UpdateGuards;
+  metrics: Metrics;
+  secret: string;
+  /** Path Telegram posts to (the path of WEBHOOK_URL). */
+  path: string;
+  port: number;
+  hostname?: string;
+  concurrency?: number;
+  ackWaitMs?: number;
+  housekeepingIntervalMs?: number;
+  logger?: Logger;
+}
+
+export interface WebhookServer {
+  /** The port listened on (useful with port 0). */
+  port: number;
+  processor: UpdateProcessor;
+  housekeeping: UpdateHousekeeping;
+  /** Stops taking updates, lets the requests and handlings in flight finish. */
+  stop(): Promise<void>;
+}
+
+/** The path Telegram posts to, from WEBHOOK_URL ("/" when it has none). */
+export function webhookPath(url: string): string {
+  const p = new URL(url).pathname;
+  return p === "" ? "/" : p;
+}
+
+export async function startWebhookServer(opts: WebhookServerOptions): Promise<WebhookServer> {
+  const { db, logger } = opts;
+  const processor = new UpdateProcessor(opts.bot, {
+    concurrency: opts.concurrency,
+    ackWaitMs: opts.ackWaitMs,
+    metrics: opts.metrics,
+    logger,
+  });
+  opts.guards.onProgress = processor.onProgress;
+  let stopping = false;
+  const app = createWebhookApp({
+    processor,
+    secret: opts.secret,
+    path: opts.path,
+    metrics: opts.metrics,
+    health: () => checkHealth(db.prisma, { engine: db.engine, stopping }),
+    stopping: () => stopping,
+    logger,
+  });
+  const { server, port } = await new Promise<{ server: ReturnType<typeof serve>; port: number }>(
+    (resolve, reject) => {
+      const s = serve({ fetch: app.fetch, port: opts.port, hostname: opts.hostname ?? "0.0.0.0" }, (info) =>
+        resolve({ server: s, port: (info as AddressInfo).port }),
+      );
+      s.once("error", reject);
+    },
+  );
+  const housekeeping = new UpdateHousekeeping({
+    ledger: opts.guards.ledger,
+    handle: (update) => processor.run(update),
+    logger,
+    intervalMs: opts.housekeepingIntervalMs,
+  });
+  housekeeping.start();
+  logger?.info({ port, path: opts.path }, "webhook server listening");
+
+  return {
+    port,
+    processor,
+    housekeeping,
+    async stop() {
+      if (stopping) return;
+      stopping = true;
+      // No new connections; requests in flight get their answer (new updates: 503).
+      const http = server as HttpServer;
+      const closed = new Promise<void>((resolve) => http.close(() => resolve()));
+      http.closeIdleConnections();
+      await housekeeping.stop();
+      await processor.drain();
+      // Keep-alive connections left idle by the last answers; then anything still open.
+      http.closeIdleConnections();
+      const force = setTimeout(() => http.closeAllConnections(), 5_000);
+      await closed;
+      clearTimeout(force);
+      logger?.info("webhook server stopped");
+    },
+  };
+}

@@ -1,0 +1,203 @@
+/**
+ * Several instances on one PostgreSQL: what a deployment behind a load balancer relies on.
+ * Each instance has its own database handle (pool), chat-lock pool, bot and HTTP server,
+ * as two processes would; they share the database and the (emulated) Telegram.
+ */
+import pg from "pg";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { ChatLocks } from "../../src/bot/middlewares/chat-lock.js";
+import { type Database, openDatabase, truncateAll } from "../../src/db/index.js";
+import { readMigrations } from "../../src/db/schema-engine.js";
+import { type JobDefinition, JobRunner } from "../../src/scheduling/job-runner.js";
+import { ManualClock } from "../../src/shared/clock.js";
+import {
+  botMessages,
+  callbackUpdate,
+  freshPgDatabase,
+  type Instance,
+  newEmulator,
+  sleep,
+  startInstance,
+  textUpdate,
+} from "../server/support.js";
+
+const onPostgres = Boolean(process.env.TEST_DATABASE_URL);
+
+describe.skipIf(!onPostgres)("several instances on one PostgreSQL", () => {
+  let url = "";
+  let drop = async () => {};
+  let dbA: Database;
+  let dbB: Database;
+  const running: Instance[] = [];
+
+  beforeAll(async () => {
+    ({ url, drop } = await freshPgDatabase());
+    [dbA, dbB] = await Promise.all([openDatabase({ url }), openDatabase({ url })]);
+  }, 60_000);
+  beforeEach(async () => {
+    await truncateAll(dbA.prisma);
+  });
+  afterEach(async () => {
+    for (const i of running.splice(0)) await i.stop();
+  });
+  afterAll(async () => {
+    await dbA?.close();
+    await dbB?.close();
+    await drop();
+  });
+
+  const two = async (opts: { slowFirstSend?: number; chatLocks?: boolean } = {}) => {
+    const emulator = newEmulator();
+    let first = true;
+    const slow: typeof fetch = async (input, init) => {
+      if (first && String(input).endsWith("/sendMessage")) {
+        first = false;
+        await sleep(opts.slowFirstSend ?? 0);
+      }
+      return emulator.fetch(input, init);
+    };
+    const lockUrl = opts.chatLocks === false ? undefined : url;
+    const a = await startInstance(dbA, { emulator, url: lockUrl, instanceId: "a", fetch: slow });
+    const b = await startInstance(dbB, { emulator, url: lockUrl, instanceId: "b" });
+    running.push(a, b);
+    return { a, b, emulator };
+  };
+
+  it("handles an update delivered to both instances once", async () => {
+    const { a, b, emulator } = await two();
+    const updates = [textUpdate(701, "/help"), textUpdate(702, "/start"), callbackUpdate(703, "menu:help")];
+    for (const u of updates) {
+      const answers = await Promise.all([a.post(u), b.post(u), a.post(u), b.post(u)]);
+      expect(answers.map((r) => r.status)).toEqual([200, 200, 200, 200]);
+    }
+    await Promise.all([a.server.processor.drain(), b.server.processor.drain()]);
+    expect(botMessages(emulator, 701)).toHaveLength(1);
+    expect(botMessages(emulator, 702)).toHaveLength(1);
+    expect(botMessages(emulator, 703)).toHaveLength(1);
+    expect(emulator.calls.filter((c) => c.method === "answerCallbackQuery")).toHaveLength(1);
+    const rows = await dbA.prisma.processedUpdate.findMany();
+    expect(rows).toHaveLength(3);
+    expect(rows.every((r) => r.doneAt !== null && r.attempts === 1)).toBe(true);
+  });
+
+  it("processes two updates of one chat sent to two instances in order", async () => {
+    // The first reply is slow: without the chat lock the second instance would answer first.
+    const { a, b, emulator } = await two({ slowFirstSend: 400 });
+    expect((await a.post(textUpdate(711, "/help"))).status).toBe(200); // answered once it holds the chat
+    expect((await b.post(textUpdate(711, "/language"))).status).toBe(200);
+    await Promise.all([a.server.processor.drain(), b.server.processor.drain()]);
+    const replies = botMessages(emulator, 711);
+    expect(replies).toHaveLength(2);
+    expect(replies[0]!.buttons).toBeUndefined(); // the help text
+    expect(replies[1]!.buttons?.flat().map((x) => x.data)).toContain("lang:set:en");
+    const waits = await b.metrics.chatLockWaitSeconds.get();
+    const sum = waits.values.find((v) => v.metricName === "albabot_chat_lock_wait_seconds_sum")?.value ?? 0;
+    expect(sum).toBeGreaterThan(0.2); // the second instance waited for the first
+  });
+
+  it("control: without the chat lock the same two updates race", async () => {
+    const { a, b, emulator } = await two({ slowFirstSend: 1500, chatLocks: false });
+    // Warm both instances up on another chat, so a cold start cannot hide the race.
+    await b.post(textUpdate(719, "/help"));
+    await b.server.processor.drain();
+    await a.post(textUpdate(712, "/help"));
+    await b.post(textUpdate(712, "/language"));
+    await Promise.all([a.server.processor.drain(), b.server.processor.drain()]);
+    const replies = botMessages(emulator, 712);
+    expect(replies[0]!.buttons?.flat().map((x) => x.data)).toContain("lang:set:en");
+  });
+
+  it("keeps different chats parallel across instances", async () => {
+    const { a, b, emulator } = await two({ slowFirstSend: 400 });
+    await a.post(textUpdate(721, "/help"));
+    await b.post(textUpdate(722, "/help"));
+    await Promise.all([a.server.processor.drain(), b.server.processor.drain()]);
+    const sent = emulator.calls.filter((c) => c.method === "sendMessage").map((c) => c.payload.chat_id);
+    expect(sent).toEqual([722, 721]); // chat 722 did not wait behind chat 721's slow reply
+  });
+
+  it("runs a job slot on two instances once", async () => {
+    const clock = new ManualClock("2026-03-10T01:00:00Z"); // 09:00 in Ulaanbaatar
+    let runs = 0;
+    const job: JobDefinition = {
+      name: "test-digest",
+      cron: "0 9 * * *",
+      description: "test",
+      run: async () => {
+        runs++;
+        await sleep(100);
+        return { enqueued: 0 };
+      },
+    };
+    const r1 = new JobRunner({ prisma: dbA.prisma, jobs: [job], clock, instanceId: "a" });
+    const r2 = new JobRunner({ prisma: dbB.prisma, jobs: [job], clock, instanceId: "b" });
+    const slot = new Date("2026-03-10T01:00:00Z");
+    const outcomes = await Promise.all([r1.runSlot(job, slot), r2.runSlot(job, slot)]);
+    expect(outcomes.map((o) => o.status).sort()).toEqual(["done", "skipped"]);
+    // and through the schedule check both instances do on every tick
+    const due = await Promise.all([r1.runDue(clock.now()), r2.runDue(clock.now())]);
+    expect(due.flat().filter((o) => o.status === "done")).toHaveLength(0);
+    expect(runs).toBe(1);
+    const rows = await dbA.prisma.jobRun.findMany();
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.finishedAt).not.toBeNull();
+    await Promise.all([r1.stop(), r2.stop()]);
+  });
+
+  it("holds a chat's lock across instances, and goes ahead after lock_timeout", async () => {
+    const one = new ChatLocks({ url, max: 2 });
+    const other = new ChatLocks({ url, max: 2, lockTimeoutMs: 300 });
+    try {
+      const release = await one.acquire("731");
+      const started = performance.now();
+      const second = await other.acquire("731"); // times out, goes ahead without the lock
+      expect(performance.now() - started).toBeGreaterThanOrEqual(250);
+      await second();
+      const free = await other.acquire("732");
+      await free();
+      let got = false;
+      const waiting = other.acquire("731").then((r) => {
+        got = true;
+        return r;
+      });
+      await sleep(100);
+      expect(got).toBe(false);
+      await release();
+      await (
+        await waiting
+      )();
+      expect(got).toBe(true);
+    } finally {
+      await one.close();
+      await other.close();
+    }
+  });
+});
+
+describe.skipIf(!onPostgres)("migrations when instances start together", () => {
+  it("applies the migrations once when two instances open a fresh database at the same time", async () => {
+    const fresh = await freshPgDatabase("albabot_mig");
+    try {
+      const [one, two] = await Promise.all([
+        openDatabase({ url: fresh.url }),
+        openDatabase({ url: fresh.url }),
+      ]);
+      const all = readMigrations().migrationDirectories.map((d) => d.path);
+      expect([...one.applied, ...two.applied].sort()).toEqual(all);
+      const client = new pg.Client({ connectionString: fresh.url });
+      await client.connect();
+      const migrations = await client.query(`SELECT migration_name, finished_at FROM _prisma_migrations`);
+      // the schema engine's advisory lock is not left behind by an idle connection
+      const locks = await client.query(`SELECT count(*)::int AS n FROM pg_locks
+         WHERE locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`);
+      await client.end();
+      expect(migrations.rows).toHaveLength(all.length);
+      expect(migrations.rows[0].finished_at).not.toBeNull();
+      expect(locks.rows[0].n).toBe(0);
+      expect(await one.prisma.processedUpdate.count()).toBe(0);
+      await Promise.all([one.close(), two.close()]);
+    } finally {
+      await fresh.drop();
+    }
+  }, 60_000);
+});

@@ -1,0 +1,358 @@
+import { beforeEach, describe, expect, it } from "vitest";
+import { ReportService } from "../../src/reporting/report-service.js";
+import { ManualClock } from "../../src/shared/clock.js";
+import { useTestDatabase } from "../support/db.js";
+import { caught, createPlan, MIXED_PLAN, notificationsOf, seedWorld, type World } from "./fixtures.js";
+
+describe("reports", () => {
+  const db = useTestDatabase();
+  let w: World;
+  let clock: ManualClock;
+  let reports: ReportService;
+  let m: Record<string, number>;
+
+  beforeEach(async () => {
+    const { prisma } = db();
+    w = await seedWorld(prisma);
+    clock = new ManualClock("2026-06-05T02:00:00Z");
+    reports = new ReportService({ prisma, clock });
+    const plan = await createPlan(prisma, w.orgId, w.people.official, 2026, MIXED_PLAN);
+    m = Object.fromEntries(plan.goals.flatMap((g) => g.measures.map((x) => [x.number, x.id])));
+  });
+
+  it("opens the current period with the measures due in it, once", async () => {
+    const report = await reports.openReport(w.actors.official);
+    expect(report).toMatchObject({
+      status: "DRAFT",
+      personName: "Н.Вансэмбэрүү",
+      unitName: "Төрийн захиргааны удирдлагын хэлтэс",
+      planVersion: 1,
+      total: 6,
+      answered: 0,
+      firstUnansweredIndex: 0,
+      deadlinePassed: false,
+      editable: true,
+      returnComment: null,
+      overallCompletion: null,
+    });
+    expect(report.period).toMatchObject({
+      kind: "H1",
+      year: 2026,
+      deadline: "2026-06-15T15:59:59.000Z",
+      quarters: [1, 2],
+    });
+    expect(report.entries.map((e) => e.number)).toEqual(["1.1", "1.2", "1.3", "1.4", "2.1", "2.2"]);
+    expect(report.entries[0]).toMatchObject({
+      index: 0,
+      goalNumber: 1,
+      section: "PLAN",
+      indicator: "Хэрэгжилтийн хувь",
+      baseline: "90%",
+      target: "92%",
+      targetType: "PERCENT",
+      targetValue: 92,
+      previous: null,
+      evidence: [],
+    });
+    expect(report.entries[4]).toMatchObject({
+      section: "SKILLS",
+      targetType: "COUNT",
+      target: "Хоёроос доошгүй",
+    });
+    const again = await reports.openReport(w.actors.official);
+    expect(again.id).toBe(report.id);
+    expect(await db().prisma.reportEntry.count()).toBe(6);
+    expect(JSON.parse(JSON.stringify(again))).toEqual(again);
+  });
+
+  it("tells why nothing can be opened", async () => {
+    expect((await caught(reports.openReport(w.actors.colleague))).key).toBe(
+      "reporting:errors.noApprovedPlan",
+    );
+    clock.set("2026-02-01T02:00:00Z");
+    const none = await caught(reports.openReport(w.actors.official));
+    expect(none.key).toBe("reporting:errors.noOpenPeriodNext");
+    expect(none.params).toMatchObject({ kind: "Q1", opensAt: "2026.03.06" });
+    const citizen = { userId: 1, personId: null, orgId: null, unitId: null, roles: [], superAdmin: false };
+    expect((await caught(reports.openReport(citizen))).key).toBe("common:errors.forbidden");
+  });
+
+  it("takes answers of every target type, validated and saved at once", async () => {
+    const { prisma } = db();
+    const r = await reports.openReport(w.actors.official);
+    const a = w.actors.official;
+
+    const pct = await reports.saveAnswer(a, r.id, m["1.1"] as number, { achieved: "92,5" });
+    expect(pct).toMatchObject({
+      achievedText: "92.5%",
+      achievedValue: 92.5,
+      suggestedCompletion: 100,
+      answered: false,
+    });
+    const bad = await caught(reports.saveAnswer(a, r.id, m["1.1"] as number, { achieved: "ихэнх" }));
+    expect(bad.key).toBe("reporting:validation.percent");
+    expect((await caught(reports.saveAnswer(a, r.id, m["1.1"] as number, { achieved: "120%" }))).key).toBe(
+      "reporting:validation.percentRange",
+    );
+    const narrative = "Хууль тогтоомжийг 85 албан хаагчдад танилцуулж, 12 зөвлөгөө өглөө.";
+    const done = await reports.saveAnswer(a, r.id, m["1.1"] as number, { narrative, completion: "100%" });
+    expect(done).toMatchObject({ narrative, completion: 100, answered: true, narrativeHasFigures: true });
+
+    const count = await reports.saveAnswer(a, r.id, m["1.2"] as number, { achieved: "3 удаа" });
+    expect(count).toMatchObject({ achievedValue: 3, achievedText: "3 удаа", suggestedCompletion: 75 });
+    expect((await caught(reports.saveAnswer(a, r.id, m["1.2"] as number, { achieved: "2.5" }))).key).toBe(
+      "reporting:validation.count",
+    );
+    await reports.saveAnswer(a, r.id, m["1.2"] as number, {
+      completion: 75,
+      narrative: "Мэдээг хугацаанд нь хүргүүлсэн.",
+    });
+
+    const yesNo = await reports.saveAnswer(a, r.id, m["1.3"] as number, { achieved: "үгүй" });
+    expect(yesNo).toMatchObject({ achievedValue: 0, suggestedCompletion: 0 });
+    expect(
+      (await caught(reports.saveAnswer(a, r.id, m["1.3"] as number, { achieved: "магадгүй" }))).key,
+    ).toBe("reporting:validation.boolean");
+    await reports.saveAnswer(a, r.id, m["1.3"] as number, { achieved: "тийм", completion: 100 });
+
+    const text = await reports.saveAnswer(a, r.id, m["1.4"] as number, {
+      achieved: "Журмын төслийг боловсруулсан.",
+    });
+    expect(text).toMatchObject({
+      achievedValue: null,
+      suggestedCompletion: null,
+      narrativeHasFigures: false,
+    });
+    expect(
+      (await caught(reports.saveAnswer(a, r.id, m["1.4"] as number, { narrative: "а".repeat(2001) }))).params,
+    ).toEqual({
+      max: 2000,
+      length: 2001,
+    });
+    expect((await caught(reports.saveAnswer(a, r.id, m["1.4"] as number, { completion: 101 }))).key).toBe(
+      "reporting:validation.completion",
+    );
+    await reports.saveAnswer(a, r.id, m["1.4"] as number, { completion: 60 });
+
+    const skipped = await reports.saveAnswer(a, r.id, m["2.2"] as number, { skipped: true });
+    expect(skipped).toMatchObject({ skipped: true, answered: true });
+    expect((await caught(reports.saveAnswer(a, r.id, m["1.5"] as number, { achieved: "1" }))).key).toBe(
+      "reporting:errors.notInReport",
+    );
+
+    // The draft survives a restart: a new service reads what was saved.
+    const after = await new ReportService({ prisma, clock }).openReport(a);
+    expect(after).toMatchObject({ answered: 5, total: 6, firstUnansweredIndex: 4 });
+    expect(after.entries[0]).toMatchObject({ achievedText: "92.5%", completion: 100 });
+    expect(after.overallCompletion).toBe(83.8);
+  });
+
+  it("keeps evidence files and additional tasks", async () => {
+    const { prisma } = db();
+    await prisma.organization.update({
+      where: { id: w.orgId },
+      data: { settings: { reporting: { maxEvidencePerEntry: 2 } } },
+    });
+    const r = await reports.openReport(w.actors.official);
+    const entryId = r.entries[0]?.entryId as number;
+    const photo = await reports.addEvidence(w.actors.official, entryId, {
+      kind: "PHOTO",
+      fileId: "AgAD-photo-1",
+    });
+    const doc = await reports.addEvidence(w.actors.official, entryId, {
+      kind: "DOCUMENT",
+      fileId: "BQAD-doc-1",
+      fileName: "тушаал.pdf",
+      mimeType: "application/pdf",
+      size: 120_000,
+    });
+    expect(doc).toMatchObject({ kind: "DOCUMENT", fileName: "тушаал.pdf", size: 120_000 });
+    expect(
+      (await caught(reports.addEvidence(w.actors.official, entryId, { kind: "PHOTO", fileId: "x" }))).key,
+    ).toBe("reporting:errors.tooManyEvidence");
+    await reports.removeEvidence(w.actors.official, photo.id);
+    expect(
+      (await reports.getReport(w.actors.official, r.id)).entries[0]?.evidence.map((e) => e.fileId),
+    ).toEqual(["BQAD-doc-1"]);
+    expect(
+      (await caught(reports.addEvidence(w.actors.colleague, entryId, { kind: "PHOTO", fileId: "y" }))).key,
+    ).toBe("common:errors.forbidden");
+
+    const task = await reports.addTask(w.actors.official, r.id, {
+      title: "Аймгийн Засаг даргын захирамжийн төслийг боловсруулах",
+      result: "Төслийг боловсруулж, хууль зүйн хяналтад хүргүүлсэн.",
+      completion: 100,
+    });
+    const second = await reports.addTask(w.actors.official, r.id, { title: "Ажлын хэсэгт оролцох" });
+    expect(
+      await reports.updateTask(w.actors.official, second.id, {
+        result: "2 удаа хуралдсан",
+        completion: "80",
+      }),
+    ).toEqual({
+      id: second.id,
+      title: "Ажлын хэсэгт оролцох",
+      result: "2 удаа хуралдсан",
+      completion: 80,
+    });
+    expect((await caught(reports.addTask(w.actors.official, r.id, { title: " " }))).key).toBe(
+      "reporting:validation.titleRequired",
+    );
+    await reports.removeTask(w.actors.official, second.id);
+    expect((await reports.getReport(w.actors.official, r.id)).tasks).toEqual([task]);
+  });
+
+  it("summarises what is missing, then submits on time and notifies the head", async () => {
+    const { prisma } = db();
+    const a = w.actors.official;
+    const r = await reports.openReport(a);
+    await reports.saveAnswer(a, r.id, m["1.1"] as number, {
+      achieved: "90",
+      narrative: "Хэрэгжилт 90%.",
+      completion: 98,
+    });
+    await reports.saveAnswer(a, r.id, m["1.2"] as number, { achieved: "2" });
+
+    let summary = await reports.summary(a, r.id);
+    expect(summary).toMatchObject({
+      total: 6,
+      answered: 1,
+      canSubmit: false,
+      overallCompletion: 98,
+      suggestedRating: "EXCELLENT",
+    });
+    expect(summary.missing.map((x) => [x.number, x.lacks])).toEqual([
+      ["1.2", ["completion"]],
+      ["1.3", ["achieved", "completion"]],
+      ["1.4", ["achieved", "completion"]],
+      ["2.1", ["achieved", "completion"]],
+      ["2.2", ["achieved", "completion"]],
+    ]);
+    const incomplete = await caught(reports.submit(a, r.id));
+    expect(incomplete.key).toBe("reporting:errors.incomplete");
+    expect(incomplete.params).toEqual({ count: 5, measures: "1.2, 1.3, 1.4, 2.1, 2.2" });
+
+    await reports.saveAnswer(a, r.id, m["1.2"] as number, {
+      completion: 50,
+      narrative: "Хоёр удаа хүргүүлсэн.",
+    });
+    await reports.saveAnswer(a, r.id, m["1.3"] as number, { achieved: "тийм", completion: 100 });
+    await reports.saveAnswer(a, r.id, m["1.4"] as number, {
+      narrative: "Журмын төсөл бэлэн.",
+      completion: 40,
+    });
+    await reports.saveAnswer(a, r.id, m["2.1"] as number, { achieved: "1", completion: 50 });
+    await reports.saveAnswer(a, r.id, m["2.2"] as number, { skipped: true });
+    summary = await reports.summary(a, r.id);
+    // (98 + 50 + 100 + 40 + 50) / 5 = 67.6 → SATISFACTORY (GOOD starts at 70).
+    expect(summary).toMatchObject({
+      answered: 6,
+      skipped: 1,
+      canSubmit: true,
+      overallCompletion: 67.6,
+      suggestedRating: "SATISFACTORY",
+      late: false,
+      withoutFigures: ["1.2", "1.4"],
+      missing: [],
+    });
+
+    clock.set("2026-06-15T15:59:59Z");
+    const submitted = await reports.submit(a, r.id);
+    expect(submitted).toMatchObject({
+      status: "SUBMITTED",
+      late: false,
+      overallCompletion: 67.6,
+      suggestedRating: "SATISFACTORY",
+      submittedAt: "2026-06-15T15:59:59.000Z",
+      editable: false,
+    });
+    const [note] = await notificationsOf(prisma, w.users.adminHead);
+    expect(note?.kind).toBe("report.submitted");
+    expect(note?.payload).toEqual({
+      key: "reporting:notify.reportSubmitted",
+      params: {
+        name: "Н.Вансэмбэрүү",
+        year: 2026,
+        period: { t: "reporting:period.name.H1" },
+        completion: 67.6,
+        rating: { t: "reporting:rating.SATISFACTORY" },
+      },
+      buttons: [
+        [
+          { key: "reporting:buttons.approve", data: `rv:ok:${r.id}` },
+          { key: "reporting:buttons.return", data: `rv:ret:${r.id}` },
+        ],
+        [
+          { key: "reporting:buttons.rate", data: `rv:rate:${r.id}` },
+          { key: "reporting:buttons.openReport", data: `rv:open:${r.id}` },
+        ],
+      ],
+    });
+    expect((await caught(reports.saveAnswer(a, r.id, m["1.1"] as number, { completion: 10 }))).key).toBe(
+      "reporting:errors.notEditable",
+    );
+    expect((await caught(reports.submit(a, r.id))).key).toBe("reporting:errors.notEditable");
+    expect((await caught(reports.addTask(a, r.id, { title: "x" }))).key).toBe("reporting:errors.notEditable");
+  });
+
+  it("marks a report submitted after the deadline as late", async () => {
+    const { prisma } = db();
+    await createPlan(prisma, w.orgId, w.people.hrOfficial, 2026, [
+      {
+        number: 1,
+        title: "Зорилт",
+        measures: [{ number: "1.1", title: "Арга хэмжээ", targetType: "COUNT", targetValue: 2 }],
+      },
+    ]);
+    const a = w.actors.hrOfficial;
+    clock.set("2026-06-20T03:00:00Z");
+    const r = await reports.openReport(a);
+    expect(r).toMatchObject({ deadlinePassed: true });
+    expect(r.period.kind).toBe("H1");
+    await reports.saveAnswer(a, r.id, r.entries[0]?.measureId as number, { achieved: "2", completion: 100 });
+    expect((await reports.summary(a, r.id)).late).toBe(true);
+    const submitted = await reports.submit(a, r.id);
+    expect(submitted).toMatchObject({ late: true, suggestedRating: "EXCELLENT" });
+    const note = (await notificationsOf(prisma, w.users.adminHead)).at(-1);
+    expect(note?.payload).toMatchObject({ key: "reporting:notify.reportSubmittedLate" });
+  });
+
+  it("shows the same measure's result of the previous period", async () => {
+    const a = w.actors.official;
+    clock.set("2026-03-10T02:00:00Z");
+    const q1 = await reports.openReport(a);
+    expect(q1.entries.map((e) => e.number)).toEqual(["1.1", "1.2", "1.3", "1.4", "2.1"]);
+    await reports.saveAnswer(a, q1.id, m["1.1"] as number, { achieved: "80%", completion: 87 });
+    clock.set("2026-06-05T02:00:00Z");
+    const h1 = await reports.openReport(a);
+    expect(h1.entries[0]?.previous).toEqual({
+      periodId: q1.period.id,
+      periodKind: "Q1",
+      year: 2026,
+      achievedText: "80%",
+      completion: 87,
+    });
+    expect(h1.entries[5]?.previous).toBeNull();
+    // An earlier period that has opened can still be reached by id.
+    expect((await reports.openReport(a, { periodId: q1.period.id })).id).toBe(q1.id);
+    expect((await reports.myReports(a, 2026)).map((x) => x.periodKind)).toEqual(["H1", "Q1"]);
+  });
+
+  it("keeps other people out", async () => {
+    const r = await reports.openReport(w.actors.official);
+    const id = m["1.1"] as number;
+    expect((await caught(reports.getReport(w.actors.colleague, r.id))).key).toBe("common:errors.forbidden");
+    expect((await caught(reports.saveAnswer(w.actors.colleague, r.id, id, { achieved: "90" }))).key).toBe(
+      "common:errors.forbidden",
+    );
+    expect((await caught(reports.saveAnswer(w.actors.adminHead, r.id, id, { achieved: "90" }))).key).toBe(
+      "common:errors.forbidden",
+    );
+    expect((await caught(reports.summary(w.actors.foodHead, r.id))).key).toBe("common:errors.forbidden");
+    expect((await caught(reports.getReport(w.actors.otherHead, r.id))).key).toBe("common:errors.notFound");
+    expect((await caught(reports.getReport(w.actors.official, 987_654))).key).toBe("common:errors.notFound");
+    // The head reads it, but may not edit.
+    expect((await reports.getReport(w.actors.adminHead, r.id)).editable).toBe(false);
+    expect((await reports.getReport(w.actors.evaluator, r.id)).id).toBe(r.id);
+  });
+});
