@@ -92,31 +92,25 @@ export class SandboxPage {
     await this.page.locator(`#persona-list .persona.active[data-persona="${persona}"]`).waitFor();
   }
 
-  /** What the chat shows: changes when a message arrives or is edited. */
-  private chatSignature(): Promise<string> {
-    return this.page.evaluate(() => {
-      const all = document.querySelectorAll("#messages .message");
-      return `${all.length}|${all[all.length - 1]?.textContent ?? ""}`;
-    });
+  /** How many actions the page has finished: it reloads the chat after each one. */
+  private actionsDone(): Promise<number> {
+    return this.page.evaluate(() => Number(document.body.dataset.actions ?? 0));
   }
 
-  /** Waits (briefly) until the page shows the bot's answer to the last action. */
-  private async settle(before: string): Promise<void> {
-    await this.page
-      .waitForFunction(
-        (prev) => {
-          const all = document.querySelectorAll("#messages .message");
-          return `${all.length}|${all[all.length - 1]?.textContent ?? ""}` !== prev;
-        },
-        before,
-        { timeout: 5_000 },
-      )
-      .catch(() => undefined); // an action may change nothing visible
+  /**
+   * Waits until the page has finished the action begun after `before` was read. The sandbox
+   * answers an action once the bot has handled it, and the page then reloads the chat, so
+   * the bot's answer is on screen when this returns.
+   */
+  private async settle(before: number): Promise<void> {
+    await this.page.waitForFunction((prev) => Number(document.body.dataset.actions ?? 0) > prev, before, {
+      timeout: ACTION_TIMEOUT,
+    });
   }
 
   /** Types a message (or a command) and sends it with Enter. */
   async send(text: string): Promise<void> {
-    const before = await this.chatSignature();
+    const before = await this.actionsDone();
     await this.page.locator("#text").fill(text);
     await Promise.all([
       this.page.waitForResponse((r) => r.url().endsWith("/messages") && r.request().method() === "POST", {
@@ -144,7 +138,7 @@ export class SandboxPage {
 
   private async click(button: Locator): Promise<void> {
     await button.waitFor();
-    const before = await this.chatSignature();
+    const before = await this.actionsDone();
     const [res] = await Promise.all([
       this.page.waitForResponse((r) => r.url().endsWith("/press"), { timeout: ACTION_TIMEOUT }),
       button.click(),
@@ -164,7 +158,7 @@ export class SandboxPage {
   async shareContact(): Promise<void> {
     const button = this.page.locator("#reply-keyboard .reply-button.contact");
     await button.waitFor();
-    const before = await this.chatSignature();
+    const before = await this.actionsDone();
     await Promise.all([
       this.page.waitForResponse((r) => r.url().endsWith("/contact"), { timeout: ACTION_TIMEOUT }),
       button.click(),
@@ -174,7 +168,7 @@ export class SandboxPage {
 
   /** Sends a file through the paperclip button. */
   async attach(file: { name: string; mimeType: string; buffer: Buffer }): Promise<void> {
-    const before = await this.chatSignature();
+    const before = await this.actionsDone();
     await Promise.all([
       this.page.waitForResponse((r) => r.url().includes("/files?"), { timeout: ACTION_TIMEOUT }),
       this.page.locator("#file-input").setInputFiles(file),
@@ -183,7 +177,7 @@ export class SandboxPage {
   }
 
   /** Waits until a message of the bot shows the text. */
-  async waitForBot(text: string | RegExp, timeout = 15_000): Promise<void> {
+  async waitForBot(text: string | RegExp, timeout = 30_000): Promise<void> {
     await this.messages("bot").filter({ hasText: text }).last().waitFor({ timeout });
   }
 

@@ -81,7 +81,7 @@ const skipped =
     : null);
 if (skipped) console.log(skipped);
 
-describe.skipIf(skipped !== null)("the sandbox page in Chromium", { timeout: 90_000 }, () => {
+describe.skipIf(skipped !== null)("the sandbox page in Chromium", { timeout: 180_000 }, () => {
   let db: Database;
   let sandbox: TestSandbox;
   let browser: Browser;

@@ -17,6 +17,8 @@ const state = {
   outbox: { pending: 0, nextAt: null },
   /** Rendered message elements by message id, with the data they show. */
   rendered: new Map(),
+  /** Actions (send, press, upload) finished and shown: mirrored on <body data-actions>. */
+  actionsDone: 0,
 };
 
 const $ = (id) => document.getElementById(id);
@@ -51,6 +53,22 @@ async function api(path, { method = "GET", json, body, headers } = {}) {
 }
 
 const chatPath = (suffix = "") => `/api/chats/${encodeURIComponent(state.current)}${suffix}`;
+
+/**
+ * Runs a user action against the sandbox. The server answers once the bot has handled the
+ * update and delivered what it enqueued, so the chat is reloaded at once rather than on the
+ * next event. Errors become a toast; `<body data-actions>` counts finished actions.
+ */
+async function act(request) {
+  try {
+    await request();
+    await loadChat();
+  } catch (err) {
+    showToast(err.message, true);
+  } finally {
+    document.body.dataset.actions = String(++state.actionsDone);
+  }
+}
 
 // ───────────────────────────── formatting ─────────────────────────────
 
@@ -464,13 +482,10 @@ function callbackButton(m, b) {
       onclick: async (e) => {
         const button = e.currentTarget;
         button.classList.add("pending");
-        try {
-          await api(chatPath("/press"), { method: "POST", json: { messageId: m.messageId, data: b.data } });
-        } catch (err) {
-          showToast(err.message, true);
-        } finally {
-          button.classList.remove("pending");
-        }
+        await act(() =>
+          api(chatPath("/press"), { method: "POST", json: { messageId: m.messageId, data: b.data } }),
+        );
+        button.classList.remove("pending");
       },
     },
     b.text,
@@ -532,35 +547,25 @@ function renderCommands() {
 async function sendText(text) {
   const body = text.trim();
   if (!body || !state.current) return;
-  try {
-    await api(chatPath("/messages"), { method: "POST", json: { text: body } });
-  } catch (err) {
-    showToast(err.message, true);
-  }
+  await act(() => api(chatPath("/messages"), { method: "POST", json: { text: body } }));
 }
 
 async function shareContact() {
-  try {
-    await api(chatPath("/contact"), { method: "POST" });
-  } catch (err) {
-    showToast(err.message, true);
-  }
+  await act(() => api(chatPath("/contact"), { method: "POST" }));
 }
 
 async function uploadFile(file) {
   const caption = $("text").value.trim();
   const query = new URLSearchParams({ name: file.name });
   if (caption) query.set("caption", caption);
-  try {
+  await act(async () => {
     await api(chatPath(`/files?${query}`), {
       method: "POST",
       headers: { "content-type": file.type || "application/octet-stream" },
       body: file,
     });
     if (caption) $("text").value = "";
-  } catch (err) {
-    showToast(err.message, true);
-  }
+  });
 }
 
 /** Opens a t.me link of the bot in the chat of a persona the user picks. */
