@@ -5,10 +5,12 @@
  * The jobs tick at the top of every hour: each organisation has its own reminder and
  * digest time (settings.notifications.reminderTime / digestTime, 09:00 by default) and
  * time zone, and a job acts for an organisation in the hour that contains its time.
- * A job only writes notification rows; the delivery worker sends them.
+ * A job only writes notification rows; the delivery worker sends them. The nightly
+ * outbox-retention job deletes old finished ones.
  */
 import type { JobDefinition } from "../scheduling/job-runner.js";
 import { DEFAULT_TIME_ZONE } from "../shared/local-time.js";
+import { outboxRetention } from "./outbox-retention.js";
 import { petitionEscalations } from "./petition-escalations.js";
 import { petitionReminders } from "./petition-reminders.js";
 import { reportingOverdue } from "./reporting-overdue.js";
@@ -16,6 +18,7 @@ import { reportingReminders } from "./reporting-reminders.js";
 import { weeklyDigest } from "./weekly-digest.js";
 
 const HOURLY = "0 * * * *";
+const NIGHTLY = "30 3 * * *";
 const ULAANBAATAR = DEFAULT_TIME_ZONE;
 
 export const schedule: JobDefinition[] = [
@@ -56,5 +59,12 @@ export const schedule: JobDefinition[] = [
     description:
       "daily at digestTime: heads' digest on their weekday and the day before each reporting deadline",
     run: weeklyDigest,
+  },
+  {
+    name: "outbox-retention",
+    cron: NIGHTLY,
+    timeZone: ULAANBAATAR,
+    description: "nightly at 03:30: deletes sent, failed and cancelled notifications older than 90 days",
+    run: outboxRetention,
   },
 ];

@@ -109,19 +109,25 @@ export class Metrics {
     });
     new Counter({
       name: "albabot_notifications_total",
-      help: "Notifications by final status: sent, failed, unreachable (from the outbox table).",
+      help: "Notifications by final status: sent, failed, unreachable (the outbox table and its tally of deleted rows).",
       labelNames: ["status"],
       registers,
       async collect() {
         await fromDb("notifications", async () => {
-          const rows = await prisma.notification.groupBy({
-            by: ["status"],
-            where: { status: { in: ["SENT", "FAILED", "UNREACHABLE"] } },
-            _count: { _all: true },
-          });
+          const finished = ["SENT", "FAILED", "UNREACHABLE"] as const;
+          const [rows, pruned] = await Promise.all([
+            prisma.notification.groupBy({
+              by: ["status"],
+              where: { status: { in: [...finished] } },
+              _count: { _all: true },
+            }),
+            // Rows the retention job deleted still count.
+            prisma.outboxTally.findMany({ where: { status: { in: [...finished] } } }),
+          ]);
           this.reset();
-          for (const status of ["sent", "failed", "unreachable"]) this.inc({ status }, 0);
+          for (const status of finished) this.inc({ status: status.toLowerCase() }, 0);
           for (const r of rows) this.inc({ status: r.status.toLowerCase() }, r._count._all);
+          for (const r of pruned) this.inc({ status: r.status.toLowerCase() }, Number(r.count));
         });
       },
     });

@@ -150,6 +150,8 @@ describe("webhook server", () => {
     await note("PENDING", "c", new Date("2100-01-01"));
     await note("SENT", "d");
     await note("FAILED", "e");
+    // Rows the retention job deleted earlier still count.
+    await prisma.outboxTally.create({ data: { status: "SENT", count: 41 } });
     await prisma.jobRun.create({
       data: {
         job: "reminders",
@@ -186,7 +188,7 @@ describe("webhook server", () => {
     expect(s.get('albabot_update_handler_seconds_bucket{le="+Inf",type="message"}')).toBe(1);
     expect(s.get('albabot_outbox_pending{due="now"}')).toBe(2);
     expect(s.get('albabot_outbox_pending{due="later"}')).toBe(1);
-    expect(s.get('albabot_notifications_total{status="sent"}')).toBe(1);
+    expect(s.get('albabot_notifications_total{status="sent"}')).toBe(42);
     expect(s.get('albabot_notifications_total{status="failed"}')).toBe(1);
     expect(s.get('albabot_notifications_total{status="unreachable"}')).toBe(0);
     expect(s.get('albabot_job_runs_total{job="reminders",state="done"}')).toBe(1);
