@@ -11,7 +11,7 @@
  * update, of the final "Submit" update, and of one complete submission (first to last
  * update of a citizen).
  */
-import type { Message, Update, User } from "grammy/types";
+import type { Update, User } from "grammy/types";
 import { createBot } from "../src/bot/index.js";
 import { loadConfig } from "../src/config.js";
 import type { Database } from "../src/db/index.js";
@@ -19,6 +19,7 @@ import { createLogger } from "../src/logger.js";
 import { BotApiEmulator, EMULATED_BOT } from "../src/sandbox/bot-api-emulator.js";
 import { createServices } from "../src/services.js";
 import { ManualClock } from "../src/shared/clock.js";
+import { BenchChat } from "./support/chat.js";
 import { benchDatabases, printTable } from "./support/databases.js";
 
 const CITIZENS = Number(process.env.BENCH_PETITIONS_CITIZENS ?? 100);
@@ -58,59 +59,6 @@ async function seed(db: Database) {
   });
 }
 
-/** One citizen's chat: builds updates and reads the bot's last message id for button presses. */
-class Chat {
-  private seq = 0;
-  constructor(
-    private readonly emulator: BotApiEmulator,
-    private readonly user: User,
-  ) {}
-
-  private base(): Omit<Message, "text"> {
-    return {
-      message_id: ++this.seq,
-      date: 1_773_100_000,
-      chat: { id: this.user.id, type: "private", first_name: this.user.first_name },
-      from: this.user,
-    } as Omit<Message, "text">;
-  }
-
-  text(text: string): Update {
-    const entities = text.startsWith("/")
-      ? [{ type: "bot_command" as const, offset: 0, length: text.split(" ")[0]!.length }]
-      : undefined;
-    return this.emulator.makeUpdate({
-      message: { ...this.base(), text, ...(entities ? { entities } : {}) } as never,
-    });
-  }
-
-  contact(phone: string): Update {
-    return this.emulator.makeUpdate({
-      message: {
-        ...this.base(),
-        contact: { phone_number: phone, first_name: this.user.first_name, user_id: this.user.id },
-      } as never,
-    });
-  }
-
-  press(data: string): Update {
-    const last = this.emulator.messages(this.user.id).at(-1);
-    return this.emulator.makeUpdate({
-      callback_query: {
-        id: `cb${this.user.id}-${++this.seq}`,
-        from: this.user,
-        chat_instance: `ci${this.user.id}`,
-        data,
-        message: { ...this.base(), message_id: last?.messageId ?? 1, from: EMULATED_BOT } as Message,
-      },
-    });
-  }
-
-  lastText(): string {
-    return this.emulator.messages(this.user.id).at(-1)?.text ?? "";
-  }
-}
-
 const percentile = (sorted: number[], p: number) =>
   sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 const ms = (x: number) => x.toFixed(1);
@@ -143,7 +91,7 @@ export async function run(): Promise<void> {
 
       async function citizen(i: number, measure: boolean) {
         const user = { id: 1_000_000 + i, is_bot: false, first_name: `Иргэн${i}` } as User;
-        const chat = new Chat(emulator, user);
+        const chat = new BenchChat(emulator, user);
         const steps: (() => Update)[] = [
           () => chat.text("/new"),
           () => chat.press("opt:0"), // the organisation (by name: the aimag)

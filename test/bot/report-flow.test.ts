@@ -254,6 +254,27 @@ describe("the quarterly report conversation", () => {
     expect((await entries(tb))["1.2"]).toMatchObject({ achievedText: "3" });
   });
 
+  it("keeps the stored conversation small: sent messages and saved entries are not copied into it", async () => {
+    const { prisma, official } = await setup();
+    const stored = async () => (await prisma.conversationState.findMany()).map((r) => r.value).join("");
+    await official.send("/report");
+    const start = Buffer.byteLength(await stored());
+    await official.send("92");
+    await official.send("Хууль тогтоомжийг 46 албан хаагчид танилцуулж, 12 удаа зөвлөгөө өгсөн.");
+    await official.press("✔️ 100%");
+    await official.press("✅ Done");
+    expect(official.text()).toContain("Measure 1.2</b> (2 of 5)");
+
+    const log = await stored();
+    // The conversation is replayed from this log at every update: the bot's own messages
+    // (their ids suffice) and the measure's unchanged texts must not pile up in it.
+    expect(log).not.toContain("What was done?");
+    expect(log).not.toContain("Evidence (optional)");
+    expect(log.split("Хүний нөөцийн ил тод").length - 1).toBeLessThanOrEqual(1);
+    // One measure answered (4 updates) adds about 4 KB; whole messages made it about 9 KB.
+    expect(Buffer.byteLength(log) - start).toBeLessThan(6_000);
+  });
+
   it("continues after a restart of the bot in the middle of a measure", async () => {
     const { tb, official } = await setup();
     await official.send("/report");

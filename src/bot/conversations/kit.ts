@@ -11,7 +11,7 @@
  */
 import type { Conversation } from "@grammyjs/conversations";
 import { InlineKeyboard } from "grammy";
-import type { InlineKeyboardButton, Message } from "grammy/types";
+import type { InlineKeyboardButton } from "grammy/types";
 import type { TFunction } from "i18next";
 import type { Actor } from "../../directory/actor.js";
 import { getI18n, type Locale } from "../../i18n.js";
@@ -100,10 +100,19 @@ export async function makeKit(conversation: BotConversation, name: string): Prom
     return (res as { ok: R }).ok;
   }
 
-  async function send(text: string, keyboard?: InlineKeyboardButton[][]): Promise<Message | undefined> {
-    return conversation.external((outer: BotContext) =>
-      outer.reply(text, keyboard?.length ? { reply_markup: { inline_keyboard: keyboard } } : {}),
-    );
+  /**
+   * Sends a message; returns its id only. What an external call returns is kept in the
+   * conversation's stored replay log, and a whole Message would make it grow by about a
+   * kilobyte with every question.
+   */
+  async function send(text: string, keyboard?: InlineKeyboardButton[][]): Promise<number> {
+    return conversation.external(async (outer: BotContext) => {
+      const sent = await outer.reply(
+        text,
+        keyboard?.length ? { reply_markup: { inline_keyboard: keyboard } } : {},
+      );
+      return sent.message_id;
+    });
   }
 
   function markup(opts?: StepOptions): InlineKeyboardButton[][] {
@@ -125,17 +134,18 @@ export async function makeKit(conversation: BotConversation, name: string): Prom
     const ask = async () => {
       const keyboard = markup(opts);
       const sent = await send(prompt, keyboard);
-      if (sent && keyboard.length) prompts.push(sent.message_id);
+      if (keyboard.length) prompts.push(sent);
     };
     const finish = async <A>(answer: A, pressed?: ConvContext): Promise<A> => {
       // The message whose button was pressed (it may be another than the question, e.g. a
       // summary with its actions) loses its buttons too: a choice is made once.
-      if (pressed?.callbackQuery) await removeButtons(pressed);
-      if (prompts.length) {
+      const pressedId = pressed?.callbackQuery?.message?.message_id;
+      const ids = pressedId === undefined || prompts.includes(pressedId) ? prompts : [pressedId, ...prompts];
+      if (ids.length) {
         await conversation.external(async (outer: BotContext) => {
           const chatId = outer.chat?.id;
           if (chatId === undefined) return;
-          for (const id of prompts) {
+          for (const id of ids) {
             await outer.api
               .editMessageReplyMarkup(chatId, id, { reply_markup: { inline_keyboard: [] } })
               .catch(() => {});
@@ -164,12 +174,12 @@ export async function makeKit(conversation: BotConversation, name: string): Prom
         }
       }
       if (ctx.message?.text?.startsWith("/")) {
-        await ctx.reply(t("common:conversation.inProgress", { name: displayName }));
+        await send(t("common:conversation.inProgress", { name: displayName }));
         await ask();
         continue;
       }
       if (ctx.editedMessage) {
-        await ctx.reply(t("common:unhandled.edited"));
+        await send(t("common:unhandled.edited"));
         continue;
       }
       const verdict = await handle(ctx);
@@ -179,7 +189,7 @@ export async function makeKit(conversation: BotConversation, name: string): Prom
         return finish({ value: verdict.value }, ctx);
       }
       if (ctx.callbackQuery) await ctx.answerCallbackQuery();
-      await ctx.reply(t(verdict.key, verdict.params));
+      await send(t(verdict.key, verdict.params));
       await ask();
     }
   }
@@ -234,11 +244,6 @@ export async function makeKit(conversation: BotConversation, name: string): Prom
       );
     },
   };
-}
-
-/** Takes the inline buttons off the message they were pressed on. */
-async function removeButtons(ctx: ConvContext): Promise<void> {
-  await ctx.editMessageReplyMarkup({ reply_markup: { inline_keyboard: [] } }).catch(() => {});
 }
 
 /** Enters a conversation unless another is in progress (then says which). */
