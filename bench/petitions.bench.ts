@@ -12,13 +12,8 @@
  * update of a citizen).
  */
 import type { Update, User } from "grammy/types";
-import { createBot } from "../src/bot/index.js";
-import { loadConfig } from "../src/config.js";
 import type { Database } from "../src/db/index.js";
-import { createLogger } from "../src/logger.js";
-import { BotApiEmulator, EMULATED_BOT } from "../src/sandbox/bot-api-emulator.js";
-import { createServices } from "../src/services.js";
-import { ManualClock } from "../src/shared/clock.js";
+import { emulatedBot } from "./support/bot.js";
 import { BenchChat } from "./support/chat.js";
 import { benchDatabases, printTable } from "./support/databases.js";
 
@@ -69,20 +64,7 @@ export async function run(): Promise<void> {
     const db = await target.open();
     try {
       await seed(db);
-      const clock = new ManualClock("2026-03-10T01:00:00Z");
-      const emulator = new BotApiEmulator(EMULATED_BOT, () => clock.now().getTime());
-      emulator.maxCalls = 1000;
-      const config = loadConfig({
-        BOT_TOKEN: "123456:BENCH-token-for-the-emulator-00000000",
-        LOG_LEVEL: "silent",
-      });
-      const logger = createLogger("silent");
-      const services = createServices({ prisma: db.prisma, clock, config });
-      const bot = createBot(
-        { config, prisma: db.prisma, clock, logger, services },
-        { botInfo: EMULATED_BOT as never, client: { fetch: emulator.fetch as never }, throttle: false },
-      );
-      await bot.init();
+      const { bot, emulator } = await emulatedBot(db);
 
       const updateTimes: number[] = [];
       const submitTimes: number[] = [];

@@ -9,13 +9,8 @@
  * time of one update over those 6 measures.
  */
 import type { User } from "grammy/types";
-import { createBot } from "../src/bot/index.js";
-import { loadConfig } from "../src/config.js";
 import type { Database } from "../src/db/index.js";
-import { createLogger } from "../src/logger.js";
-import { BotApiEmulator, EMULATED_BOT } from "../src/sandbox/bot-api-emulator.js";
-import { createServices } from "../src/services.js";
-import { ManualClock } from "../src/shared/clock.js";
+import { emulatedBot } from "./support/bot.js";
 import { BenchChat } from "./support/chat.js";
 import { benchDatabases, printTable } from "./support/databases.js";
 
@@ -83,25 +78,8 @@ export async function run(): Promise<void> {
     const db = await target.open();
     try {
       await seed(db);
-      const clock = new ManualClock("2026-03-10T01:00:00Z");
-      const emulator = new BotApiEmulator(EMULATED_BOT, () => clock.now().getTime());
-      emulator.maxCalls = 1000;
-      const config = loadConfig({
-        BOT_TOKEN: "123456:BENCH-token-for-the-emulator-00000000",
-        LOG_LEVEL: "silent",
-      });
-      const services = createServices({ prisma: db.prisma, clock, config });
-      const bot = createBot(
-        { config, prisma: db.prisma, clock, logger: createLogger("silent"), services },
-        {
-          botInfo: EMULATED_BOT as never,
-          client: { fetch: emulator.fetch as never },
-          throttle: false,
-          // One person answering as fast as the machine allows: not a flood to refuse.
-          floodLimit: { max: 100_000, windowMs: 1000 },
-        },
-      );
-      await bot.init();
+      // One person answering as fast as the machine allows: not a flood to refuse.
+      const { bot, emulator } = await emulatedBot(db, { floodLimit: { max: 100_000, windowMs: 1000 } });
 
       const chat = new BenchChat(emulator, {
         id: OFFICIAL_CHAT,
