@@ -113,6 +113,8 @@ export interface ActionResult {
   number: string;
   status: PetitionStatus;
   dueAt: string;
+  /** A forward to an organisation of this system: the number it was registered under there. */
+  registeredAs?: string;
 }
 
 /**
@@ -275,6 +277,8 @@ export class PetitionService {
       consentAt: Date | null;
       registeredById: number | null;
       by: EventActor;
+      /** The petition another organisation of this system forwarded here. */
+      forwardedFrom?: { id: number; number: string; orgId: number; orgName: string };
     },
   ): Promise<SubmitResult> {
     const { org, settings, intake } = r;
@@ -313,16 +317,21 @@ export class PetitionService {
         unitId: route.type === "queue" ? null : route.unitId,
         assigneeId: route.type === "person" ? route.personId : null,
         registeredById: r.registeredById,
+        forwardedFromId: r.forwardedFrom?.id ?? null,
         createdAt: now,
       },
     });
+    const from = r.forwardedFrom;
     const registered = await this.addEvent(
       tx,
       petition.id,
       "REGISTERED",
       r.by,
       null,
-      { channel: r.channel },
+      {
+        channel: r.channel,
+        ...(from ? { fromOrgId: from.orgId, from: from.orgName, fromNumber: from.number } : {}),
+      },
       intake.attachments,
     );
 
@@ -509,23 +518,103 @@ export class PetitionService {
         where: { id: p.id },
         data: { status: "FORWARDED", forwardedToOrgId: toOrgId, forwardedToName: toName, closedAt: now },
       });
+      // An organisation of this system registers it at once; its term counts from today.
+      const there = toOrgId !== null ? await this.registerForwarded(tx, p, toOrgId) : null;
       const ev = await this.addEvent(tx, p.id, "FORWARDED", byStaff(a), reason, {
         toOrgId,
         to: toName,
         late: now.getTime() > forwardBy.getTime(),
+        ...(there ? { toPetitionId: there.id, toNumber: there.number } : {}),
       });
       await notifyCitizen(tx, p.citizenUserId, p.org, {
         kind: "petition.citizenForwarded",
         petitionId: p.id,
         eventId: ev.id,
-        payload: {
-          key: "petitions:notify.citizenForwarded",
-          params: { number: p.number, to: toName, reason },
-          buttons: citizenOpenButton(p.id),
-        },
+        payload: there
+          ? {
+              key: "petitions:notify.citizenForwardedRegistered",
+              params: {
+                number: p.number,
+                to: toName,
+                reason,
+                newNumber: there.number,
+                due: dateParam(there.dueAt),
+              },
+              buttons: citizenOpenButton(there.id),
+            }
+          : {
+              key: "petitions:notify.citizenForwarded",
+              params: { number: p.number, to: toName, reason },
+              buttons: citizenOpenButton(p.id),
+            },
       });
-      return updated;
+      return { ...updated, ...(there ? { registeredAs: there.number } : {}) };
     });
+  }
+
+  /**
+   * Registers a forwarded petition in the receiving organisation when it is an active
+   * organisation of this system: the same petitioner, text and files (the petitioner's, not
+   * the staff's), the topic with the same code if it has one, routed and announced by its
+   * own rules. Returns null for an inactive organisation (the forward is recorded by name).
+   */
+  private async registerForwarded(
+    tx: Tx,
+    p: PetitionWithFacts,
+    toOrgId: number,
+  ): Promise<{ id: number; number: string; dueAt: Date } | null> {
+    const org = await tx.organization.findFirst({
+      where: { id: toOrgId, active: true },
+      select: { id: true, slug: true, name: true, nameEn: true, timezone: true, settings: true },
+    });
+    if (!org) return null;
+    const code = p.topicId
+      ? (await tx.petitionTopic.findUnique({ where: { id: p.topicId }, select: { code: true } }))?.code
+      : undefined;
+    const topic = code
+      ? await tx.petitionTopic.findFirst({
+          where: { orgId: org.id, code, active: true },
+          select: { id: true },
+        })
+      : null;
+    const files = await tx.petitionAttachment.findMany({
+      where: {
+        petitionId: p.id,
+        event: { type: { in: ["REGISTERED", "INFO_ADDED", "REPLY"] } },
+      },
+      orderBy: { id: "asc" },
+    });
+    const r = await this.register(tx, {
+      org,
+      settings: parseOrgSettings(org.settings),
+      intake: {
+        kind: p.kind,
+        topicId: topic?.id ?? null,
+        text: p.text,
+        attachments: files.map((f) => ({
+          kind: f.kind,
+          fileId: f.fileId,
+          fileUniqueId: f.fileUniqueId,
+          fileName: f.fileName,
+          mimeType: f.mimeType,
+          size: f.size,
+        })),
+        anonymous: p.anonymous,
+        petitionerName: p.petitionerName,
+        phone: p.phone,
+        address: p.address,
+        email: p.email,
+      },
+      channel: p.channel,
+      senderType: p.senderType,
+      receivedAt: this.clock.now(),
+      citizenUserId: p.citizenUserId,
+      consentAt: p.consentAt,
+      registeredById: null,
+      by: {},
+      forwardedFrom: { id: p.id, number: p.number, orgId: p.orgId, orgName: p.org.name },
+    });
+    return { id: r.id, number: r.number, dueAt: new Date(r.dueAt) };
   }
 
   /** The assignee asks the head for more time, once per petition. */
@@ -1183,7 +1272,7 @@ export class PetitionService {
       tx: Tx,
       p: PetitionWithFacts,
       actor: StaffActor,
-    ) => Promise<{ id: number; number: string; status: PetitionStatus; dueAt: Date }>,
+    ) => Promise<{ id: number; number: string; status: PetitionStatus; dueAt: Date; registeredAs?: string }>,
   ): Promise<ActionResult> {
     const scope = staffScope(actor);
     if (!scope || !isId(petitionId)) throw notFound();
@@ -1197,7 +1286,13 @@ export class PetitionService {
       const deny = denyReason(actor, factsOf(p), act);
       if (deny) throw new DomainError(deny);
       const r = await change(tx, p, actor as StaffActor);
-      return { id: r.id, number: r.number, status: r.status, dueAt: r.dueAt.toISOString() };
+      return {
+        id: r.id,
+        number: r.number,
+        status: r.status,
+        dueAt: r.dueAt.toISOString(),
+        ...(r.registeredAs ? { registeredAs: r.registeredAs } : {}),
+      };
     }, TX_OPTIONS);
   }
 

@@ -132,7 +132,10 @@ export interface StaffPetitionCard extends StaffPetitionSummary {
   extensionRequestedDays: number | null;
   extensionReason: string | null;
   extensionPending: boolean;
-  forwardedTo: { orgId: number | null; name: string } | null;
+  /** `number`: its registration number there, when that organisation uses this system too. */
+  forwardedTo: { orgId: number | null; name: string; number: string | null } | null;
+  /** Registered here because another organisation of this system forwarded it. */
+  forwardedFrom: { org: Named; number: string } | null;
   /** The answer waiting for the head's review. */
   pendingAnswer: string | null;
   answer: { text: string; at: string } | null;

@@ -13,6 +13,7 @@ import type {
   CitizenHistoryEntry,
   CitizenPetitionCard,
   CitizenPetitionSummary,
+  Named,
   StaffHistoryEntry,
   StaffPetitionCard,
   StaffPetitionSummary,
@@ -71,6 +72,8 @@ export const CARD_INCLUDE = {
   unit: { select: { id: true, name: true, nameEn: true } },
   assignee: { select: { id: true, fullName: true, unitId: true } },
   registeredBy: { select: { id: true, fullName: true } },
+  forwardedFrom: { select: { number: true, org: { select: { id: true, name: true, nameEn: true } } } },
+  forwardedAs: { select: { number: true } },
   attachments: { orderBy: { id: "asc" } },
   events: {
     orderBy: { id: "asc" },
@@ -159,7 +162,16 @@ export function staffCard(p: CardRow, actor: Actor, now: Date, forwardBy: Date):
     extensionReason: p.extensionReason,
     extensionPending: extensionPending(facts),
     forwardedTo:
-      p.status === "FORWARDED" ? { orgId: p.forwardedToOrgId, name: p.forwardedToName ?? "" } : null,
+      p.status === "FORWARDED"
+        ? {
+            orgId: p.forwardedToOrgId,
+            name: p.forwardedToName ?? "",
+            number: p.forwardedAs?.number ?? null,
+          }
+        : null,
+    forwardedFrom: p.forwardedFrom
+      ? { org: named(p.forwardedFrom.org) as Named, number: p.forwardedFrom.number }
+      : null,
     pendingAnswer: p.status === "ANSWER_REVIEW" ? p.answerText : null,
     answer:
       p.status === "ANSWERED" && p.answerText && p.answeredAt
@@ -216,7 +228,8 @@ const CITIZEN_EVENTS: Partial<Record<PetitionEventType, { note: boolean }>> = {
 
 function citizenData(type: PetitionEventType, data: unknown): Record<string, string | number> | undefined {
   const d = (data ?? {}) as Record<string, unknown>;
-  if (type === "FORWARDED" && typeof d.to === "string") return { to: d.to };
+  if (type === "FORWARDED" && typeof d.to === "string")
+    return { to: typeof d.toNumber === "string" ? `${d.to} (${d.toNumber})` : d.to };
   if (type === "EXTENSION_APPROVED" && typeof d.dueAt === "string") return { dueAt: d.dueAt };
   if (type === "RATED" && typeof d.score === "number") return { score: d.score };
   return undefined;

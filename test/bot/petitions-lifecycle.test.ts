@@ -181,14 +181,39 @@ describe("the life of a petition in the bot", () => {
     ]);
     await official.press("Soum Governor's Office");
     await official.send("Child allowances of soum residents are paid by the soum office.");
+    // The soum office uses albabot too: the petition is registered there at once.
     expect(official.text()).toContain(
-      "Petition ӨГ-2026-000001 was forwarded to Сумын Засаг даргын Тамгын газар. The petitioner has been told.",
+      "Petition ӨГ-2026-000001 was forwarded to Сумын Засаг даргын Тамгын газар and registered there as ӨГ-2026-000001. The petitioner has been told.",
     );
     await tb.deliverOutbox();
     expect(citizen.lastText()).toContain("your petition ӨГ-2026-000001 is outside our competence");
     expect(citizen.lastText()).toContain("Forwarded to: Сумын Засаг даргын Тамгын газар");
     expect(citizen.lastText()).toContain(
       "Reason: Child allowances of soum residents are paid by the soum office.",
+    );
+    expect(citizen.lastText()).toContain(
+      "It is registered there as ӨГ-2026-000001 and will be resolved by 2026.04.09. You will get the answer here.",
+    );
+
+    // The soum's clerk gets it, sees where it came from, and the answer reaches the citizen.
+    const { otherOrgClerk } = chats;
+    const there = await prisma.petition.findUniqueOrThrow({ where: { forwardedFromId: p.id } });
+    expect(otherOrgClerk.lastText()).toContain("ӨГ-2026-000001");
+    await otherOrgClerk.pressData(`pt:open:${there.id}`);
+    expect(otherOrgClerk.text()).toContain(
+      "Forwarded here by Aimag Governor's Office (their number ӨГ-2026-000001).",
+    );
+    await otherOrgClerk.press("👤 Assign");
+    await otherOrgClerk.send("Мөнх");
+    await otherOrgClerk.press(otherOrgClerk.buttonTexts().find((b) => b.startsWith("Ж.Мөнх")) ?? "Ж.Мөнх");
+    await otherOrgClerk.send("Pay the allowance and answer.");
+    await tb.deliverOutbox();
+    await otherOrgClerk.pressData(`pt:ans:${there.id}`);
+    await otherOrgClerk.send("The soum office will pay the allowance for January to March this week.");
+    await otherOrgClerk.press("📨 Send the answer");
+    await tb.deliverOutbox();
+    expect(citizen.lastText()).toContain(
+      "The soum office will pay the allowance for January to March this week.",
     );
     expect(await prisma.petition.findUniqueOrThrow({ where: { id: p.id } })).toMatchObject({
       status: "FORWARDED",

@@ -247,6 +247,71 @@ describe("the life of a petition", () => {
     for (const n of all) expect(n.dedupeKey).toMatch(new RegExp(`^petition\\.\\w+:${id}:\\d+:[pu]\\d+$`));
   });
 
+  it("a forward to an organisation of this system registers it there with its files, routed by its rules", async () => {
+    const { prisma } = db();
+    const citizen = await makeCitizen(prisma, "mn");
+    const soum = await makeOrg(prisma, { slug: "shaamar", name: "Шаамар сумын Засаг даргын Тамгын газар" });
+    const soumClerk = await makeStaff(prisma, soum.id, { fullName: "Д.Сарнай", roles: ["PETITION_CLERK"] });
+    const soumLand = await prisma.petitionTopic.create({
+      data: { orgId: soum.id, code: "GAZAR", name: "Газрын асуудал" },
+    });
+    const photo = { kind: "PHOTO" as const, fileId: "photo-1", fileUniqueId: "u1", mimeType: "image/jpeg" };
+    const sub = await svc.submitFromCitizen(
+      citizen.id,
+      draft(o.org.id, { topicId: o.topics.land.id, attachments: [photo] }),
+    );
+    await svc.addInfo(citizen.id, sub.id, "Газрын гэрчилгээний хуулбар.", [
+      {
+        kind: "DOCUMENT",
+        fileId: "doc-1",
+        fileName: "gerchilgee.pdf",
+        mimeType: "application/pdf",
+        size: 1000,
+      },
+    ]);
+    // Routed to the land unit; its head gives it to the land officer, who forwards it.
+    await svc.assign(o.landHead.actor, sub.id, { personId: o.landOfficer.personId });
+
+    await svc.forward(o.landOfficer.actor, sub.id, { toOrgId: soum.id, reason: "Сумын газрын асуудал." });
+    const there = await prisma.petition.findUniqueOrThrow({
+      where: { forwardedFromId: sub.id },
+      include: { attachments: { orderBy: { id: "asc" } } },
+    });
+    expect(there.topicId).toBe(soumLand.id); // the same topic code
+    expect(there.attachments.map((a) => a.fileId)).toEqual(["photo-1", "doc-1"]);
+    // Not routed there: the soum's clerk is told, with the petition's new number.
+    const news = (await outbox("petition.new")).filter((n) => n.personId === soumClerk.personId);
+    expect(news).toHaveLength(1);
+    expect(news[0]!.payload).toMatchObject({ params: { number: "ӨГ-2026-000001" } });
+    const card = await svc.cardForStaff(soumClerk.actor, there.id);
+    expect(card.forwardedFrom).toEqual({
+      org: { id: o.org.id, name: o.org.name, nameEn: o.org.nameEn },
+      number: sub.number,
+    });
+    expect(card.history[0]).toMatchObject({
+      type: "REGISTERED",
+      data: { from: o.org.name, fromNumber: sub.number },
+    });
+    // The soum answers; the answer reaches the citizen of the original petition.
+    await svc.assign(soumClerk.actor, there.id, { personId: soumClerk.personId });
+    await svc.answer(soumClerk.actor, there.id, { text: "Газрын асуудлыг шийдвэрлэлээ." });
+    expect((await outbox("petition.citizenAnswered")).at(-1)).toMatchObject({ userId: citizen.id });
+  });
+
+  it("a forward to an inactive organisation is recorded by name only", async () => {
+    const { prisma } = db();
+    const citizen = await makeCitizen(prisma, "mn");
+    const closed = await makeOrg(prisma, { slug: "old", name: "Татан буугдсан алба" });
+    await prisma.organization.update({ where: { id: closed.id }, data: { active: false } });
+    const sub = await svc.submitFromCitizen(citizen.id, draft(o.org.id));
+    const r = await svc.forward(o.clerk.actor, sub.id, { toOrgId: closed.id, reason: "Харьяалал." });
+    expect(r.registeredAs).toBeUndefined();
+    expect(await prisma.petition.count({ where: { orgId: closed.id } })).toBe(0);
+    expect((await outbox("petition.citizenForwarded"))[0]?.payload.key).toBe(
+      "petitions:notify.citizenForwarded",
+    );
+  });
+
   it("a petition outside competence is forwarded and the citizen told where and why", async () => {
     const { prisma } = db();
     const citizen = await makeCitizen(prisma, "en");
@@ -276,13 +341,32 @@ describe("the life of a petition", () => {
       forwardedToName: "Шаамар сумын Засаг даргын Тамгын газар",
       closedAt: clock.now(),
     });
+    // Shaamar uses this system too: the petition is registered there, its term from today.
+    expect(r.registeredAs).toBe("ӨГ-2026-000001");
+    const there = await prisma.petition.findUniqueOrThrow({ where: { forwardedFromId: sub.id } });
+    expect(there).toMatchObject({
+      orgId: other.id,
+      number: "ӨГ-2026-000001",
+      kind: "SUGGESTION",
+      status: "REGISTERED",
+      citizenUserId: citizen.id,
+      text: p.text,
+      petitionerName: "Б.Болд",
+      receivedAt: clock.now(),
+      topicId: null, // Shaamar has no topic with the code BUSAD
+    });
     const [told] = await outbox("petition.citizenForwarded");
     expect(told).toMatchObject({
       userId: citizen.id,
       payload: {
-        key: "petitions:notify.citizenForwarded",
+        key: "petitions:notify.citizenForwardedRegistered",
         // An English-speaking citizen gets the organisation's English name.
-        params: { org: "Selenge Governor's Office", to: "Шаамар сумын Засаг даргын Тамгын газар" },
+        params: {
+          org: "Selenge Governor's Office",
+          to: "Шаамар сумын Засаг даргын Тамгын газар",
+          newNumber: "ӨГ-2026-000001",
+          due: { date: there.dueAt.toISOString() },
+        },
       },
     });
     const card = await svc.cardForCitizen(citizen.id, sub.id);
@@ -290,11 +374,15 @@ describe("the life of a petition", () => {
     expect(card.history.at(-1)).toMatchObject({
       type: "FORWARDED",
       note: "Сумын төвийн гудамжны гэрэлтүүлэг сумын Засаг даргын эрх хэмжээнд хамаарна.",
-      data: { to: "Шаамар сумын Засаг даргын Тамгын газар" },
+      data: { to: "Шаамар сумын Засаг даргын Тамгын газар (ӨГ-2026-000001)" },
     });
+    // The citizen follows both from the chat: the new one is theirs too.
+    expect((await svc.listForCitizen(citizen.id)).map((x) => x.number)).toHaveLength(2);
+    expect((await svc.cardForCitizen(citizen.id, there.id)).org.name).toBe(other.name);
     const staffCard = await svc.cardForStaff(o.clerk.actor, sub.id);
     expect(staffCard.forwardBy).toBe("2026-03-17T15:59:59.999Z");
-    expect(staffCard.history.at(-1)?.data).toMatchObject({ late: false });
+    expect(staffCard.forwardedTo).toEqual({ orgId: other.id, name: other.name, number: "ӨГ-2026-000001" });
+    expect(staffCard.history.at(-1)?.data).toMatchObject({ late: false, toNumber: "ӨГ-2026-000001" });
 
     // A clerk forwards straight from the queue to a body named in words.
     const sub2 = await svc.submitFromCitizen(citizen.id, draft(o.org.id, { kind: "REQUEST" }));

@@ -171,13 +171,15 @@ async function forwardConversation(conversation: BotConversation, ctx: ConvConte
         return s.petitions.cardForStaff(outer.actor, p.id);
       });
       const to = card.forwardedTo?.name ?? toName ?? "";
-      return kit.say(
-        t(card.citizenInChat ? "petitionsBot:staff.forwarded" : "petitionsBot:staff.forwardedOffline", {
-          number: p.number,
-          to,
-        }),
-        detailsButton(kit, p.id),
-      );
+      const newNumber = card.forwardedTo?.number;
+      const key = newNumber
+        ? card.citizenInChat
+          ? "petitionsBot:staff.forwardedRegistered"
+          : "petitionsBot:staff.forwardedRegisteredOffline"
+        : card.citizenInChat
+          ? "petitionsBot:staff.forwarded"
+          : "petitionsBot:staff.forwardedOffline";
+      return kit.say(t(key, { number: p.number, to, newNumber }), detailsButton(kit, p.id));
     } catch (err) {
       if (!(err instanceof DomainError)) throw err;
       await kit.say(t(err.key, err.params));

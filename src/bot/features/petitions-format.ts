@@ -153,7 +153,10 @@ function staffEvent(t: TFunction, e: StaffHistoryEntry, names: Record<number, st
   const details: string[] = [];
   if (e.type === "ASSIGNED" && typeof data.personId === "number" && names[data.personId])
     details.push(`→ ${escapeHtml(names[data.personId])}`);
-  if (e.type === "FORWARDED" && typeof data.to === "string") details.push(`→ ${escapeHtml(data.to)}`);
+  if (e.type === "FORWARDED" && typeof data.to === "string")
+    details.push(`→ ${escapeHtml(data.to)}${typeof data.toNumber === "string" ? ` (${data.toNumber})` : ""}`);
+  if (e.type === "REGISTERED" && typeof data.from === "string" && typeof data.fromNumber === "string")
+    details.push(`← ${escapeHtml(data.from)} (${data.fromNumber})`);
   if (typeof data.days === "number") details.push(t("petitionsBot:staffCard.days", { count: data.days }));
   if (e.type === "EXTENSION_APPROVED" && typeof data.dueAt === "string")
     details.push(`→ ${formatDate(data.dueAt)}`);
@@ -193,6 +196,13 @@ export function staffCardText(
   }
   if (!c.citizenInChat) lines.push(t("petitionsBot:staffCard.notInChat"));
   if (c.registeredBy) lines.push(t("petitionsBot:staffCard.registeredBy", { name: c.registeredBy.fullName }));
+  if (c.forwardedFrom)
+    lines.push(
+      t("petitionsBot:staffCard.forwardedFrom", {
+        org: nameOf(locale, c.forwardedFrom.org), // escaped by i18next
+        number: c.forwardedFrom.number,
+      }),
+    );
   lines.push("", `${t("petitions:field.text")}:`, `<i>${block(c.text, 1500)}</i>`);
   if (c.attachments.length > 0)
     lines.push(t("petitionsBot:staffCard.files", { count: c.attachments.length }));
@@ -205,7 +215,12 @@ export function staffCardText(
       }),
     );
   }
-  if (c.forwardedTo) lines.push(`${t("petitions:field.forwardedTo")}: ${escapeHtml(c.forwardedTo.name)}`);
+  if (c.forwardedTo)
+    lines.push(
+      `${t("petitions:field.forwardedTo")}: ${escapeHtml(c.forwardedTo.name)}${
+        c.forwardedTo.number ? ` (${c.forwardedTo.number})` : ""
+      }`,
+    );
   if (c.pendingAnswer) lines.push("", t("petitionsBot:staffCard.pendingAnswer"), block(c.pendingAnswer, 800));
   if (c.answer)
     lines.push(
