@@ -84,6 +84,8 @@ export interface PetitionMessage {
   petitionId: number;
   eventId: number;
   payload: MessagePayload;
+  /** Further organisation names, put into the params in the recipient's language (citizens). */
+  orgNames?: Record<string, { name: string; nameEn: string | null }>;
 }
 
 /**
@@ -110,7 +112,8 @@ export async function notifyPeople(tx: Tx, personIds: number[], msg: PetitionMes
 
 /**
  * Enqueues a message to the citizen who filed the petition through the bot. The
- * organisation's name goes in the citizen's language when the organisation has one.
+ * organisation's name (and those in `orgNames`) go in the citizen's language when the
+ * organisation has a name in it.
  */
 export async function notifyCitizen(
   tx: Tx,
@@ -121,12 +124,14 @@ export async function notifyCitizen(
   if (citizenUserId === null) return 0;
   const user = await tx.user.findUnique({ where: { id: citizenUserId }, select: { id: true, locale: true } });
   if (!user) return 0;
-  const orgName = user.locale === "en" && org.nameEn ? org.nameEn : org.name;
+  const inLocale = (o: { name: string; nameEn: string | null }) =>
+    user.locale === "en" && o.nameEn ? o.nameEn : o.name;
+  const names = Object.fromEntries(Object.entries(msg.orgNames ?? {}).map(([k, o]) => [k, inLocale(o)]));
   return enqueue(tx, {
     userId: user.id,
     kind: msg.kind,
     dedupeKey: `${msg.kind}:${msg.petitionId}:${msg.eventId}:u${user.id}`,
-    payload: { ...msg.payload, params: { org: orgName, ...msg.payload.params } },
+    payload: { ...msg.payload, params: { org: inLocale(org), ...msg.payload.params, ...names } },
   });
 }
 

@@ -495,16 +495,18 @@ export class PetitionService {
       const reason = unwrap(validateNote(input.reason, "petitions:errors.reasonRequired", REASON_MAX));
       let toOrgId: number | null = null;
       let toName: string;
+      let toOrg: { name: string; nameEn: string | null } | null = null;
       if (input.toOrgId !== undefined && input.toOrgId !== null) {
         const to = isId(input.toOrgId)
           ? await tx.organization.findUnique({
               where: { id: input.toOrgId },
-              select: { id: true, name: true },
+              select: { id: true, name: true, nameEn: true },
             })
           : null;
         if (!to || to.id === p.orgId) throw new DomainError("petitions:errors.forwardTargetInvalid");
         toOrgId = to.id;
         toName = to.name;
+        toOrg = to;
       } else {
         const name = (input.toName ?? "").replace(/\s+/g, " ").trim();
         if (name.length < 2) throw new DomainError("petitions:errors.forwardTargetRequired");
@@ -530,6 +532,7 @@ export class PetitionService {
         kind: "petition.citizenForwarded",
         petitionId: p.id,
         eventId: ev.id,
+        ...(toOrg ? { orgNames: { to: toOrg } } : {}),
         payload: there
           ? {
               key: "petitions:notify.citizenForwardedRegistered",

@@ -187,7 +187,7 @@ describe("the life of a petition in the bot", () => {
     );
     await tb.deliverOutbox();
     expect(citizen.lastText()).toContain("your petition ӨГ-2026-000001 is outside our competence");
-    expect(citizen.lastText()).toContain("Forwarded to: Сумын Засаг даргын Тамгын газар");
+    expect(citizen.lastText()).toContain("Forwarded to: Soum Governor's Office"); // in the citizen's language
     expect(citizen.lastText()).toContain(
       "Reason: Child allowances of soum residents are paid by the soum office.",
     );

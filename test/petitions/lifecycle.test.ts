@@ -360,10 +360,10 @@ describe("the life of a petition", () => {
       userId: citizen.id,
       payload: {
         key: "petitions:notify.citizenForwardedRegistered",
-        // An English-speaking citizen gets the organisation's English name.
+        // An English-speaking citizen gets the organisations' English names.
         params: {
           org: "Selenge Governor's Office",
-          to: "Шаамар сумын Засаг даргын Тамгын газар",
+          to: "Shaamar soum",
           newNumber: "ӨГ-2026-000001",
           due: { date: there.dueAt.toISOString() },
         },
