@@ -67,13 +67,11 @@ describe("startPolling (npm start with a token)", () => {
         dedupeKey: "test.hello:1",
         payload: { key: "common:cancel.nothing" },
       });
-      const deadline = Date.now() + 15_000;
-      while (Date.now() < deadline && emulator.messages(555).length === 0) {
-        await new Promise((r) => setTimeout(r, 100));
-      }
+      // The worker marks the row sent just after Telegram answers: wait for both.
+      await expect
+        .poll(async () => (await app.db.prisma.notification.findFirstOrThrow()).status, { timeout: 15_000 })
+        .toBe("SENT");
       expect(emulator.messages(555).map((m) => m.text)).toEqual(["There is nothing to cancel."]);
-      const row = await app.db.prisma.notification.findFirstOrThrow();
-      expect(row.status).toBe("SENT");
     } finally {
       await app.stop();
     }

@@ -123,14 +123,14 @@ describe("delivery rate limits", () => {
     for (let i = 0; i < 2; i++) await createNotification(prisma, { userId: users[0]!.id, notBefore: due });
 
     const started = Date.now();
-    while (sender.sent.length < 38 && Date.now() - started < 10_000) {
+    while (sender.sent.length < 38 && Date.now() - started < 45_000) {
       const stats = await worker.runOnce();
       if (stats.claimed === 0) await new Promise((r) => setTimeout(r, 50));
     }
     expect(sender.sent).toHaveLength(38);
     expect(maxPerSecond(sender.sent.map((m) => m.at))).toBeLessThanOrEqual(29);
     expect(minChatGap(sender.sent)).toBeGreaterThanOrEqual(999);
-  });
+  }, 60_000); // real time: generous under a loaded machine; it ends as soon as all are sent
 });
 
 describe("delivery without real waiting", () => {
