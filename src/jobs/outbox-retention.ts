@@ -1,5 +1,5 @@
 /**
- * Nightly: deletes finished notifications older than OUTBOX_RETENTION_DAYS (90) from the
+ * Nightly: deletes finished notifications older than OUTBOX_RETENTION_DAYS from the
  * outbox (src/scheduling/retention.ts). Sends nothing. Running a slot twice, or two
  * slots after a pause, deletes nothing more than running it once.
  */

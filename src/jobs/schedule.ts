@@ -9,6 +9,7 @@
  * outbox-retention job deletes old finished ones.
  */
 import type { JobDefinition } from "../scheduling/job-runner.js";
+import { OUTBOX_RETENTION_DAYS } from "../scheduling/retention.js";
 import { DEFAULT_TIME_ZONE } from "../shared/local-time.js";
 import { outboxRetention } from "./outbox-retention.js";
 import { petitionEscalations } from "./petition-escalations.js";
@@ -64,7 +65,7 @@ export const schedule: JobDefinition[] = [
     name: "outbox-retention",
     cron: NIGHTLY,
     timeZone: ULAANBAATAR,
-    description: "nightly at 03:30: deletes sent, failed and cancelled notifications older than 90 days",
+    description: `nightly at 03:30: deletes sent, failed and cancelled notifications older than ${OUTBOX_RETENTION_DAYS} days`,
     run: outboxRetention,
   },
 ];

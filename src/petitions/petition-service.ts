@@ -493,20 +493,17 @@ export class PetitionService {
   ): Promise<ActionResult> {
     return this.staffChange(actor, petitionId, "forward", async (tx, p, a) => {
       const reason = unwrap(validateNote(input.reason, "petitions:errors.reasonRequired", REASON_MAX));
-      let toOrgId: number | null = null;
+      let toOrg: { id: number; name: string; nameEn: string | null } | null = null;
       let toName: string;
-      let toOrg: { name: string; nameEn: string | null } | null = null;
       if (input.toOrgId !== undefined && input.toOrgId !== null) {
-        const to = isId(input.toOrgId)
+        toOrg = isId(input.toOrgId)
           ? await tx.organization.findUnique({
               where: { id: input.toOrgId },
               select: { id: true, name: true, nameEn: true },
             })
           : null;
-        if (!to || to.id === p.orgId) throw new DomainError("petitions:errors.forwardTargetInvalid");
-        toOrgId = to.id;
-        toName = to.name;
-        toOrg = to;
+        if (!toOrg || toOrg.id === p.orgId) throw new DomainError("petitions:errors.forwardTargetInvalid");
+        toName = toOrg.name;
       } else {
         const name = (input.toName ?? "").replace(/\s+/g, " ").trim();
         if (name.length < 2) throw new DomainError("petitions:errors.forwardTargetRequired");
@@ -518,12 +515,17 @@ export class PetitionService {
       const forwardBy = this.forwardBy(p, settings);
       const updated = await tx.petition.update({
         where: { id: p.id },
-        data: { status: "FORWARDED", forwardedToOrgId: toOrgId, forwardedToName: toName, closedAt: now },
+        data: {
+          status: "FORWARDED",
+          forwardedToOrgId: toOrg?.id ?? null,
+          forwardedToName: toName,
+          closedAt: now,
+        },
       });
       // An organisation of this system registers it at once; its term counts from today.
-      const there = toOrgId !== null ? await this.registerForwarded(tx, p, toOrgId) : null;
+      const there = toOrg ? await this.registerForwarded(tx, p, toOrg.id) : null;
       const ev = await this.addEvent(tx, p.id, "FORWARDED", byStaff(a), reason, {
-        toOrgId,
+        toOrgId: toOrg?.id ?? null,
         to: toName,
         late: now.getTime() > forwardBy.getTime(),
         ...(there ? { toPetitionId: there.id, toNumber: there.number } : {}),

@@ -14,19 +14,12 @@ import type { PrismaClient } from "../generated/prisma/client.js";
 /** Finished notifications older than this many days are deleted. */
 export const OUTBOX_RETENTION_DAYS = 90;
 
-export interface RetentionOptions {
-  keepDays?: number;
-  /** Rows per statement: keeps each transaction and its locks short. */
-  batchSize?: number;
-}
-
-/** Deletes finished notifications created before `now - keepDays`; returns how many. */
-export async function pruneOutbox(
-  prisma: PrismaClient,
-  now: Date,
-  { keepDays = OUTBOX_RETENTION_DAYS, batchSize = 5000 }: RetentionOptions = {},
-): Promise<number> {
-  const cutoff = new Date(now.getTime() - keepDays * 86_400_000);
+/**
+ * Deletes finished notifications created before `now - OUTBOX_RETENTION_DAYS`; returns how
+ * many. `batchSize`: rows per statement, which keeps each transaction and its locks short.
+ */
+export async function pruneOutbox(prisma: PrismaClient, now: Date, batchSize = 5000): Promise<number> {
+  const cutoff = new Date(now.getTime() - OUTBOX_RETENTION_DAYS * 86_400_000);
   let total = 0;
   for (;;) {
     const [row] = await prisma.$queryRaw<{ deleted: number }[]>`

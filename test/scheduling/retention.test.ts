@@ -86,7 +86,7 @@ describe("outbox retention", () => {
         payload: { key: "scheduling:list.more", params: { count: i } },
       })),
     });
-    expect(await pruneOutbox(prisma, now, { batchSize: 10 })).toBe(25);
+    expect(await pruneOutbox(prisma, now, 10)).toBe(25);
     expect(await prisma.notification.count()).toBe(0);
     expect(Number((await prisma.outboxTally.findUniqueOrThrow({ where: { status: "SENT" } })).count)).toBe(
       25,

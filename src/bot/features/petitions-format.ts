@@ -142,6 +142,10 @@ export function staffListText(
 
 export const LISTED = LIST_LIMIT;
 
+/** An organisation's name with a petition's number there, when there is one: "Name (ӨГ-…)". */
+const withNumber = (name: string, number: unknown) =>
+  `${escapeHtml(name)}${typeof number === "string" ? ` (${number})` : ""}`;
+
 function staffEvent(t: TFunction, e: StaffHistoryEntry, names: Record<number, string>): string {
   const who =
     e.actor === null
@@ -154,9 +158,9 @@ function staffEvent(t: TFunction, e: StaffHistoryEntry, names: Record<number, st
   if (e.type === "ASSIGNED" && typeof data.personId === "number" && names[data.personId])
     details.push(`→ ${escapeHtml(names[data.personId])}`);
   if (e.type === "FORWARDED" && typeof data.to === "string")
-    details.push(`→ ${escapeHtml(data.to)}${typeof data.toNumber === "string" ? ` (${data.toNumber})` : ""}`);
+    details.push(`→ ${withNumber(data.to, data.toNumber)}`);
   if (e.type === "REGISTERED" && typeof data.from === "string" && typeof data.fromNumber === "string")
-    details.push(`← ${escapeHtml(data.from)} (${data.fromNumber})`);
+    details.push(`← ${withNumber(data.from, data.fromNumber)}`);
   if (typeof data.days === "number") details.push(t("petitionsBot:staffCard.days", { count: data.days }));
   if (e.type === "EXTENSION_APPROVED" && typeof data.dueAt === "string")
     details.push(`→ ${formatDate(data.dueAt)}`);
@@ -217,9 +221,7 @@ export function staffCardText(
   }
   if (c.forwardedTo)
     lines.push(
-      `${t("petitions:field.forwardedTo")}: ${escapeHtml(c.forwardedTo.name)}${
-        c.forwardedTo.number ? ` (${c.forwardedTo.number})` : ""
-      }`,
+      `${t("petitions:field.forwardedTo")}: ${withNumber(c.forwardedTo.name, c.forwardedTo.number)}`,
     );
   if (c.pendingAnswer) lines.push("", t("petitionsBot:staffCard.pendingAnswer"), block(c.pendingAnswer, 800));
   if (c.answer)
