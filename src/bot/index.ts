@@ -4,12 +4,12 @@
  */
 
 import { autoRetry } from "@grammyjs/auto-retry";
-import { type ConversationData, conversations, type VersionedState } from "@grammyjs/conversations";
+import { conversations } from "@grammyjs/conversations";
 import { sequentialize } from "@grammyjs/runner";
-import { PrismaAdapter } from "@grammyjs/storage-prisma";
 import { apiThrottler } from "@grammyjs/transformer-throttler";
 import { Bot, type BotError, Composer, type Transformer } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
+import { isTransientDbError } from "../db/transient.js";
 import { getI18n, isLocale } from "../i18n.js";
 import { DomainError } from "../shared/errors.js";
 import type { BotContext, BotDeps, ConvContext } from "./context.js";
@@ -19,6 +19,12 @@ import { attachDeps } from "./middlewares/context.js";
 import { dedupe, type UpdateGuards } from "./middlewares/dedupe.js";
 import { privateOnly } from "./middlewares/private-only.js";
 import { DEFAULT_FLOOD_LIMIT, type FloodLimit, rateLimit } from "./middlewares/rate-limit.js";
+import {
+  conversationStorage,
+  leaveUnfinishedOnTransient,
+  markUnfinished,
+  type UpdateFaults,
+} from "./middlewares/unfinished.js";
 import { loadUser } from "./middlewares/user.js";
 
 /** Bump to discard conversations in progress when their steps change incompatibly. */
@@ -42,6 +48,8 @@ export interface CreateBotOptions {
    * order across instances (middlewares/dedupe.ts, middlewares/chat-lock.ts).
    */
   guards?: UpdateGuards;
+  /** Fault injection for the crash-safety tests (middlewares/unfinished.ts). */
+  faults?: UpdateFaults;
 }
 
 /** Telegram HTML for every message unless a call says otherwise. */
@@ -69,9 +77,6 @@ export function createBot(deps: BotDeps, opts: CreateBotOptions = {}): Bot<BotCo
     bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 60 }));
   }
 
-  const conversationStorage = new PrismaAdapter<VersionedState<ConversationData>>(
-    deps.prisma.conversationState,
-  );
   const conversationMiddleware = features.flatMap((f) => f.conversations ?? []);
 
   const app = new Composer<BotContext>();
@@ -81,7 +86,7 @@ export function createBot(deps: BotDeps, opts: CreateBotOptions = {}): Bot<BotCo
     loadUser(),
     rateLimit(opts.floodLimit ?? DEFAULT_FLOOD_LIMIT),
     conversations<BotContext, ConvContext>({
-      storage: { type: "key", version: CONVERSATION_STATE_VERSION, adapter: conversationStorage },
+      storage: conversationStorage(deps.prisma, CONVERSATION_STATE_VERSION, opts.faults),
       // Inside conversations a fresh Api is built per context: give it the same defaults.
       plugins: [
         (ctx, next) => {
@@ -90,6 +95,7 @@ export function createBot(deps: BotDeps, opts: CreateBotOptions = {}): Bot<BotCo
         },
       ],
     }),
+    leaveUnfinishedOnTransient(),
   );
   // Leaves any conversation; installed before them so it always gets through.
   app.command("cancel", async (ctx) => {
@@ -101,7 +107,7 @@ export function createBot(deps: BotDeps, opts: CreateBotOptions = {}): Bot<BotCo
   for (const f of features) app.use(f.feature);
   app.use(fallback.feature);
 
-  if (opts.guards) bot.use(dedupe(opts.guards));
+  if (opts.guards) bot.use(dedupe(opts.guards, opts.faults));
   // Updates of one chat run one after another (two quick presses must not race).
   bot.use(sequentialize((ctx) => ctx.chat?.id.toString() ?? ctx.from?.id.toString()));
   if (opts.guards) bot.use(chatLock(opts.guards));
@@ -112,9 +118,21 @@ export function createBot(deps: BotDeps, opts: CreateBotOptions = {}): Bot<BotCo
   return bot;
 }
 
-/** Logs the error and tells the user in their language; a DomainError is a rule, not a crash. */
+/**
+ * Logs the error and tells the user in their language; a DomainError is a rule, not a
+ * crash. A transient database failure is not answered: the update is left unfinished and
+ * handled again (middlewares/unfinished.ts), so the error goes on to the ledger.
+ */
 async function handleError(err: BotError<BotContext>): Promise<void> {
   const ctx = err.ctx;
+  if (isTransientDbError(err.error)) {
+    markUnfinished(ctx);
+    (ctx.log ?? ctx.deps?.logger)?.warn(
+      { err: (err.error as Error)?.message ?? String(err.error), updateId: ctx.update.update_id },
+      "update left unfinished after a transient database failure: it will be handled again",
+    );
+    throw err.error;
+  }
   const t = ctx.t ?? getI18n().getFixedT(isLocale(ctx.from?.language_code) ? ctx.from.language_code : "mn");
   const domain = err.error instanceof DomainError ? err.error : undefined;
   if (domain) {

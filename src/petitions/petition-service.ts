@@ -205,30 +205,60 @@ export class PetitionService {
    * Registers a petition filed through the chat. When this returns, the petition and its
    * first history entry are committed: the confirmation can be sent.
    */
-  async submitFromCitizen(userId: number, draft: CitizenDraft): Promise<SubmitResult> {
+  async submitFromCitizen(
+    userId: number,
+    draft: CitizenDraft,
+    opts: { intakeKey?: string } = {},
+  ): Promise<SubmitResult> {
     if (
       !isId(userId) ||
       !(await this.prisma.user.findUnique({ where: { id: userId }, select: { id: true } }))
     ) {
       throw notFound();
     }
+    // One intake, one petition: a replayed submit returns the petition it registered.
+    const intakeKey = opts.intakeKey || null;
+    const registered = async () => {
+      if (!intakeKey) return null;
+      const p = await this.prisma.petition.findUnique({ where: { intakeKey } });
+      if (!p) return null;
+      if (p.citizenUserId !== userId) throw notFound();
+      return {
+        id: p.id,
+        number: p.number,
+        status: p.status,
+        receivedAt: p.receivedAt.toISOString(),
+        dueAt: p.dueAt.toISOString(),
+        routedTo: p.assigneeId !== null ? "person" : p.unitId !== null ? "unit" : "queue",
+      } satisfies SubmitResult;
+    };
+    const earlier = await registered();
+    if (earlier) return earlier;
     const intake = await this.validateIntake(draft.orgId, draft);
     const now = this.clock.now();
-    return this.prisma.$transaction(async (tx) => {
-      const org = await this.findOrg(tx, draft.orgId, true);
-      return this.register(tx, {
-        org,
-        settings: parseOrgSettings(org.settings),
-        intake,
-        channel: "BOT",
-        senderType: "CITIZEN",
-        receivedAt: now,
-        citizenUserId: userId,
-        consentAt: now,
-        registeredById: null,
-        by: { userId },
-      });
-    }, TX_OPTIONS);
+    try {
+      return await this.prisma.$transaction(async (tx) => {
+        const org = await this.findOrg(tx, draft.orgId, true);
+        return this.register(tx, {
+          org,
+          settings: parseOrgSettings(org.settings),
+          intake,
+          intakeKey,
+          channel: "BOT",
+          senderType: "CITIZEN",
+          receivedAt: now,
+          citizenUserId: userId,
+          consentAt: now,
+          registeredById: null,
+          by: { userId },
+        });
+      }, TX_OPTIONS);
+    } catch (err) {
+      // The same intake registered meanwhile by another delivery of the same press.
+      const raced = (err as { code?: string }).code === "P2002" ? await registered() : null;
+      if (raced) return raced;
+      throw err;
+    }
   }
 
   /**
@@ -270,6 +300,8 @@ export class PetitionService {
       org: OrgRow;
       settings: OrgSettings;
       intake: ValidIntake;
+      /** The chat intake it comes from (unique): see submitFromCitizen. */
+      intakeKey?: string | null;
       channel: PetitionChannel;
       senderType: SenderType;
       receivedAt: Date;
@@ -318,6 +350,7 @@ export class PetitionService {
         assigneeId: route.type === "person" ? route.personId : null,
         registeredById: r.registeredById,
         forwardedFromId: r.forwardedFrom?.id ?? null,
+        intakeKey: r.intakeKey ?? null,
         createdAt: now,
       },
     });

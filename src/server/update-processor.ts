@@ -11,7 +11,9 @@
  *  - 200 as well once claimed and still waiting for its chat after `ackWaitMs` (a slow
  *    handler of the same chat): it is stored, no need to keep Telegram waiting;
  *  - "retry" (the server answers 503) when it could not even be claimed (database
- *    unreachable): Telegram delivers it again later, nothing is lost.
+ *    unreachable), or failed on a transient database error before it was answered (it
+ *    is left unfinished: src/bot/middlewares/unfinished.ts): Telegram delivers it again
+ *    later, nothing is lost.
  *
  * At most `concurrency` updates are handled at once; more wait before the claim, which
  * holds Telegram's requests back (Telegram keeps up to `max_connections` requests open).
@@ -21,6 +23,7 @@ import type { Bot } from "grammy";
 import type { Update } from "grammy/types";
 import type { BotContext } from "../bot/context.js";
 import type { UpdateStage } from "../bot/middlewares/dedupe.js";
+import { isTransientDbError } from "../db/transient.js";
 import type { Logger } from "../logger.js";
 import type { Metrics } from "./metrics.js";
 
@@ -95,7 +98,8 @@ export class UpdateProcessor {
       };
       this.track(this.handle(update, entry)).then(
         () => done("ack"),
-        () => done(entry.claimed ? "ack" : "retry"),
+        // Not yet answered and left unfinished by a transient failure: Telegram sends it again.
+        (err) => done(entry.claimed && !isTransientDbError(err) ? "ack" : "retry"),
       );
     });
     return answer;
@@ -137,7 +141,11 @@ export class UpdateProcessor {
           claimed: entry.claimed,
           err: (cause as Error)?.message ?? String(cause),
         },
-        entry.claimed ? "update failed: it will be recovered after the lease" : "update could not be claimed",
+        !entry.claimed
+          ? "update could not be claimed"
+          : isTransientDbError(err)
+            ? "update left unfinished: it will be handled again"
+            : "update failed: it will be recovered after the lease",
       );
       throw err;
     } finally {

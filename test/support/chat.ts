@@ -13,7 +13,9 @@ import type { Bot } from "grammy";
 import type { Message, Update, User } from "grammy/types";
 import type { BotContext, BotDeps } from "../../src/bot/context.js";
 import { createBot } from "../../src/bot/index.js";
+import { UpdateLedger } from "../../src/bot/middlewares/dedupe.js";
 import type { FloodLimit } from "../../src/bot/middlewares/rate-limit.js";
+import type { UpdateFaults } from "../../src/bot/middlewares/unfinished.js";
 import { loadConfig } from "../../src/config.js";
 import type { Database } from "../../src/db/index.js";
 import { createLogger } from "../../src/logger.js";
@@ -29,6 +31,10 @@ export interface TestBotOptions {
   emulator?: BotApiEmulator;
   /** The production flood limit; by default tests may send as fast as they like. */
   floodLimit?: FloodLimit;
+  /** The update ledger, as in production (re-deliveries skipped, unfinished updates replayed). */
+  ledger?: boolean;
+  /** Fault injection (crash tests). */
+  faults?: UpdateFaults;
 }
 
 export interface TestBot {
@@ -38,8 +44,10 @@ export interface TestBot {
   clock: ManualClock;
   chat(user: Partial<User> & { id: number }): TestChat;
   /** A new bot instance on the same database (a restart of the process). */
-  restart(): Promise<TestBot>;
+  restart(opts?: Partial<TestBotOptions>): Promise<TestBot>;
   handle(update: Update): Promise<void>;
+  /** The update ledger (with `ledger: true`). */
+  ledger?: UpdateLedger;
   /**
    * Delivers the outbox's due notifications through the real delivery worker to the
    * emulator (so they appear in the recipients' chats). Returns how many were sent.
@@ -58,11 +66,14 @@ export async function createTestBot(db: Database, opts: TestBotOptions = {}): Pr
   const logger = createLogger(process.env.TEST_LOG_LEVEL ?? "silent");
   const services = createServices({ prisma: db.prisma, clock, config });
   const deps: BotDeps = { config, prisma: db.prisma, clock, logger, services };
+  const ledger = opts.ledger ? new UpdateLedger({ prisma: db.prisma, logger }) : undefined;
   const bot = createBot(deps, {
     botInfo: EMULATED_BOT as never,
     client: { fetch: emulator.fetch as never },
     throttle: false,
     floodLimit: opts.floodLimit ?? { max: 100_000, windowMs: 1000 },
+    ...(ledger ? { guards: { ledger, logger } } : {}),
+    faults: opts.faults,
   });
   await bot.init();
   let worker: DeliveryWorker | undefined;
@@ -71,8 +82,9 @@ export async function createTestBot(db: Database, opts: TestBotOptions = {}): Pr
     deps,
     emulator,
     clock,
+    ledger,
     chat: (user) => new TestChat(tb, { is_bot: false, first_name: `User${user.id}`, ...user } as User),
-    restart: () => createTestBot(db, { ...opts, clock, emulator }),
+    restart: (over = {}) => createTestBot(db, { ...opts, ...over, clock, emulator }),
     handle: (update) => bot.handleUpdate(update),
     async deliverOutbox() {
       worker ??= new DeliveryWorker({
@@ -100,6 +112,8 @@ export class TestChat {
   /** Index into the chat's messages: what came before the last action. */
   private mark = 0;
   private callbackSeq = 0;
+  /** The update delivered last (to deliver it again). */
+  lastUpdate?: Update;
 
   constructor(
     private readonly tb: TestBot,
@@ -130,7 +144,8 @@ export class TestChat {
     this.mark = this.emulator.messages(this.id).length;
     if (shown) this.emulator.recordUserMessage(this.id, shown);
     this.mark = this.emulator.messages(this.id).length;
-    await this.tb.bot.handleUpdate(this.emulator.makeUpdate(update));
+    this.lastUpdate = this.emulator.makeUpdate(update);
+    await this.tb.bot.handleUpdate(this.lastUpdate);
   }
 
   /** Sends a text message (commands included: "/start inv_abc"). */

@@ -9,11 +9,13 @@
  * - service calls run through `call`, outside the replay, with JSON results, so a
  *   conversation resumes identically after a restart of the bot.
  */
+import { randomUUID } from "node:crypto";
 import type { Conversation } from "@grammyjs/conversations";
 import { InlineKeyboard } from "grammy";
 import type { InlineKeyboardButton } from "grammy/types";
 import type { TFunction } from "i18next";
 import type { Actor } from "../../directory/actor.js";
+import { isTransientDbError, RetryLater } from "../../db/transient.js";
 import { getI18n, type Locale } from "../../i18n.js";
 import type { Services } from "../../services.js";
 import { DomainError } from "../../shared/errors.js";
@@ -38,7 +40,20 @@ export interface Kit {
   t: TFunction;
   locale: Locale;
   actor: Actor;
+  /**
+   * A random id of this run of the conversation, fixed for its whole life (replayed like
+   * any external result): the key that makes its state-changing calls safe to repeat, e.g.
+   * one petition per intake however often "Submit" is delivered. Empty for a conversation
+   * begun before this id existed.
+   */
+  instanceId: string;
   conversation: BotConversation;
+  /**
+   * `conversation.external` that keeps a transient database failure transient (the
+   * plugin stores a thrown error in its log as a plain clone): the update is then left
+   * unfinished and handled again (middlewares/unfinished.ts) instead of failing.
+   */
+  external<R>(task: (outer: BotContext) => R | Promise<R>): Promise<R>;
   /** Runs a service call once (its JSON result is replayed); DomainErrors pass through. */
   call<R>(fn: (services: Services, outer: BotContext) => Promise<R>): Promise<R>;
   /** Sends a message now (not repeated on replay). */
@@ -61,6 +76,8 @@ export interface Kit {
 }
 
 const NAV_PREFIX = "nav:";
+/** How a transient failure is kept in the conversation's log (see `external`). */
+const TRANSIENT_MARK = "transientFailure";
 /** Callback data of a step's own option buttons: `opt:<index>`. */
 export const OPTION_PREFIX = "opt:";
 
@@ -79,15 +96,28 @@ export function navKeyboard(t: TFunction, nav: Nav[] = []): InlineKeyboardButton
 
 /** Builds the kit. The locale and actor are read once and stay fixed for the conversation. */
 export async function makeKit(conversation: BotConversation, name: string): Promise<Kit> {
-  const who = await conversation.external((outer: BotContext) => ({
+  function external<R>(task: (outer: BotContext) => R | Promise<R>): Promise<R> {
+    return conversation.external({
+      task,
+      beforeStoreError: (err: unknown) =>
+        isTransientDbError(err) ? { [TRANSIENT_MARK]: (err as Error)?.message ?? String(err) } : err,
+      afterLoadError: (err: unknown) =>
+        err && typeof err === "object" && TRANSIENT_MARK in err
+          ? new RetryLater(String((err as Record<string, unknown>)[TRANSIENT_MARK]))
+          : err,
+    });
+  }
+
+  const who = await external((outer: BotContext) => ({
     locale: outer.locale,
     actor: outer.actor,
+    instance: randomUUID(),
   }));
   const t = getI18n().getFixedT(who.locale);
   const displayName = t(name);
 
   async function call<R>(fn: (services: Services, outer: BotContext) => Promise<R>): Promise<R> {
-    const res = await conversation.external(async (outer: BotContext) => {
+    const res = await external(async (outer: BotContext) => {
       try {
         const value = await fn(outer.services, outer);
         return { ok: value === undefined ? null : JSON.parse(JSON.stringify(value)) };
@@ -106,7 +136,7 @@ export async function makeKit(conversation: BotConversation, name: string): Prom
    * kilobyte with every question.
    */
   async function send(text: string, keyboard?: InlineKeyboardButton[][]): Promise<number> {
-    return conversation.external(async (outer: BotContext) => {
+    return external(async (outer: BotContext) => {
       const sent = await outer.reply(
         text,
         keyboard?.length ? { reply_markup: { inline_keyboard: keyboard } } : {},
@@ -142,7 +172,7 @@ export async function makeKit(conversation: BotConversation, name: string): Prom
       const pressedId = pressed?.callbackQuery?.message?.message_id;
       const ids = pressedId === undefined || prompts.includes(pressedId) ? prompts : [pressedId, ...prompts];
       if (ids.length) {
-        await conversation.external(async (outer: BotContext) => {
+        await external(async (outer: BotContext) => {
           const chatId = outer.chat?.id;
           if (chatId === undefined) return;
           for (const id of ids) {
@@ -198,7 +228,9 @@ export async function makeKit(conversation: BotConversation, name: string): Prom
     t,
     locale: who.locale,
     actor: who.actor,
+    instanceId: (who as { instance?: string }).instance ?? "",
     conversation,
+    external,
     call,
     async say(text, keyboard) {
       await send(text, keyboard);

@@ -269,7 +269,11 @@ export async function intakeConversation(conversation: BotConversation, _ctx: Co
     let result: SubmitResult;
     try {
       result = await kit.call((s, outer) =>
-        s.petitions.submitFromCitizen(outer.user.id, { ...draft(), orgId, consent: true }),
+        s.petitions.submitFromCitizen(
+          outer.user.id,
+          { ...draft(), orgId, consent: true },
+          { intakeKey: kit.instanceId && `intake:${kit.instanceId}` },
+        ),
       );
     } catch (err) {
       if (!(err instanceof DomainError)) throw err;

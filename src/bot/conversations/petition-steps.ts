@@ -102,7 +102,7 @@ export async function sendMarkup(
   text: string,
   markup: ReplyKeyboardMarkup | ReplyKeyboardRemove,
 ): Promise<void> {
-  await kit.conversation.external(async (outer: BotContext) => {
+  await kit.external(async (outer: BotContext) => {
     await outer.reply(text, { reply_markup: markup });
   });
 }

@@ -28,7 +28,9 @@ import type { Update } from "grammy/types";
 import type { PrismaClient } from "../../generated/prisma/client.js";
 import type { Logger } from "../../logger.js";
 import type { BotContext } from "../context.js";
+import { isTransientDbError } from "../../db/transient.js";
 import type { ChatLocks } from "./chat-lock.js";
+import type { UpdateFaults } from "./unfinished.js";
 
 export interface UpdateLedgerOptions {
   prisma: PrismaClient;
@@ -115,6 +117,17 @@ export class UpdateLedger {
     }
   }
 
+  /**
+   * Gives a claim back after a transient failure: it is stale at once (recovered by the
+   * next housekeeping round or a re-delivery), and the attempt is not counted.
+   */
+  async release(updateId: number): Promise<void> {
+    await this.prisma.$executeRaw`
+      UPDATE "ProcessedUpdate"
+      SET "claimedAt" = '1970-01-01', "attempts" = GREATEST("attempts" - 1, 0)
+      WHERE "updateId" = ${BigInt(updateId)} AND "doneAt" IS NULL AND "claimedBy" = ${this.instanceId}`;
+  }
+
   /** Updates whose claim is past the lease and not done, oldest first (for recovery). */
   async stale(limit = 50): Promise<Update[]> {
     const leaseSeconds = Math.ceil(this.leaseMs / 1000);
@@ -154,7 +167,7 @@ export interface UpdateGuards {
  * and counts as handled). When something before the handlers fails (database gone) the
  * claim stays open and the update is retried after the lease.
  */
-export function dedupe(guards: UpdateGuards): MiddlewareFn<BotContext> {
+export function dedupe(guards: UpdateGuards, faults?: UpdateFaults): MiddlewareFn<BotContext> {
   return async (ctx, next) => {
     const updateId = ctx.update.update_id;
     const claim = await guards.ledger.claim(ctx.update);
@@ -164,7 +177,15 @@ export function dedupe(guards: UpdateGuards): MiddlewareFn<BotContext> {
       return;
     }
     guards.onProgress?.(updateId, "claimed");
-    await next();
+    try {
+      await next();
+      await faults?.("before-done", ctx);
+    } catch (err) {
+      // Left unfinished (a transient failure): offered again at once rather than after
+      // the lease, and not counted as an attempt. Best effort: the database may be gone.
+      if (isTransientDbError(err)) await guards.ledger.release(updateId).catch(() => undefined);
+      throw err;
+    }
     await guards.ledger.complete(updateId);
   };
 }

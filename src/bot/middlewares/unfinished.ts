@@ -1,0 +1,86 @@
+/**
+ * An update that meets a transient failure (the database refused a connection, a lock or
+ * statement timed out, a transaction lost a serialization race: src/db/transient.ts) is
+ * left unfinished, as if the process had stopped there: nothing more is written for it
+ * (the conversation keeps its state from before the update), the user is not told
+ * "something went wrong", the ledger does not mark it done, and it is handled again
+ * (a 503 makes Telegram send it again; the ledger's recovery replays it otherwise).
+ *
+ * Also the fault points the crash tests use: `faults(point, ctx)` runs at the places
+ * where a process can die between a service's commit and the update's done mark.
+ */
+import type { ConversationData, ConversationStorage, VersionedState } from "@grammyjs/conversations";
+import { PrismaAdapter } from "@grammyjs/storage-prisma";
+import type { MiddlewareFn } from "grammy";
+import { isTransientDbError } from "../../db/transient.js";
+import type { PrismaClient } from "../../generated/prisma/client.js";
+import type { BotContext } from "../context.js";
+
+/** Where a fault can be injected; see `UpdateFaults`. */
+export type FaultPoint =
+  /** The conversation state of the update has just been written. */
+  | "conversation-written"
+  /** Every handler has finished; the update is about to be marked done. */
+  | "before-done";
+
+/** Throw from here to stop the update at that point (tests of crash safety). */
+export type UpdateFaults = (point: FaultPoint, ctx: BotContext) => void | Promise<void>;
+
+const UNFINISHED = Symbol("update left unfinished");
+
+/** Marks the update as left unfinished: no further state is written for it. */
+export function markUnfinished(ctx: BotContext): void {
+  (ctx as unknown as Record<symbol, boolean>)[UNFINISHED] = true;
+}
+
+export function isUnfinished(ctx: BotContext): boolean {
+  return (ctx as unknown as Record<symbol, boolean>)[UNFINISHED] === true;
+}
+
+/**
+ * Installed right after the conversations plugin: a transient failure anywhere below
+ * marks the update unfinished before the plugin's final write of the conversation state
+ * (which would otherwise record the conversation as ended by the error).
+ */
+export function leaveUnfinishedOnTransient(): MiddlewareFn<BotContext> {
+  return async (ctx, next) => {
+    try {
+      await next();
+    } catch (err) {
+      if (isTransientDbError(err)) markUnfinished(ctx);
+      throw err;
+    }
+  };
+}
+
+/** The conversations' storage (ConversationState rows by chat), skipping unfinished updates. */
+export function conversationStorage(
+  prisma: PrismaClient,
+  version: number,
+  faults?: UpdateFaults,
+): ConversationStorage<BotContext, ConversationData> {
+  const rows = new PrismaAdapter<VersionedState<ConversationData>>(prisma.conversationState);
+  const keyOf = (ctx: BotContext) => ctx.chatId?.toString();
+  return {
+    type: "context",
+    version,
+    adapter: {
+      read: (ctx) => {
+        const key = keyOf(ctx);
+        return key === undefined ? undefined : rows.read(key);
+      },
+      async write(ctx, state) {
+        const key = keyOf(ctx);
+        if (key === undefined || isUnfinished(ctx)) return;
+        await rows.write(key, state);
+        await faults?.("conversation-written", ctx);
+      },
+      async delete(ctx) {
+        const key = keyOf(ctx);
+        if (key === undefined || isUnfinished(ctx)) return;
+        await rows.delete(key);
+        await faults?.("conversation-written", ctx);
+      },
+    },
+  };
+}

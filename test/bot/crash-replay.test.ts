@@ -1,0 +1,162 @@
+/**
+ * Crash safety of the citizen's intake through the real update path with the update
+ * ledger: the process "dies" at each point between the petition's commit and the
+ * update's done mark (a fault thrown there, after which nothing more is written for the
+ * update), a new process recovers the update from the ledger and replays it. Whatever
+ * the point: one petition, one staff notice, the confirmation sent, and the citizen's
+ * next /new starts a new petition.
+ */
+import { describe, expect, it } from "vitest";
+import type { UpdateFaults } from "../../src/bot/middlewares/unfinished.js";
+import { RetryLater } from "../../src/db/transient.js";
+import { BotApiEmulator, EMULATED_BOT } from "../../src/sandbox/bot-api-emulator.js";
+import { ManualClock } from "../../src/shared/clock.js";
+import { createTestBot, type TestBot } from "../support/chat.js";
+import { useTestDatabase } from "../support/db.js";
+import { TG } from "../support/fixtures.js";
+import { fileWelfarePetition, petitionWorld, START } from "./petitions-support.js";
+
+const crash = (where: string) => new RetryLater(`simulated crash ${where}`);
+
+/** Replays every update the ledger holds unfinished, in a new process. */
+async function recover(tb: TestBot): Promise<number> {
+  const stale = await tb.ledger!.stale();
+  for (const update of stale) await tb.handle(update);
+  return stale.length;
+}
+
+const CONFIRMATION = /Registration number: <b>([^<]+)<\/b>/;
+
+describe("a crash between the petition's commit and the update's done mark", () => {
+  const db = useTestDatabase();
+
+  async function setUp(faults?: UpdateFaults, emulator?: BotApiEmulator) {
+    const world = await petitionWorld(db);
+    // The world's bot is replaced by one with the ledger (and the faults), as in production.
+    const tb = await createTestBot(db(), {
+      clock: new ManualClock(START),
+      ledger: true,
+      faults,
+      ...(emulator ? { emulator } : {}),
+    });
+    return { ...world, tb, citizen: tb.chat({ id: TG.citizen, first_name: "Bold" }) };
+  }
+
+  async function expectOnePetition(prisma: Awaited<ReturnType<typeof setUp>>["prisma"]) {
+    const petitions = await prisma.petition.findMany();
+    expect(petitions).toHaveLength(1);
+    const notices = await prisma.notification.findMany();
+    expect(notices.map((n) => n.kind)).toEqual(["petition.assigned"]); // the official's notice, once
+    const undone = await prisma.processedUpdate.count({ where: { doneAt: null } });
+    expect(undone).toBe(0);
+    return petitions[0]!;
+  }
+
+  function confirmations(tb: TestBot): string[] {
+    return tb.emulator
+      .messages(TG.citizen)
+      .filter((m) => m.from === "bot")
+      .flatMap((m) => CONFIRMATION.exec(m.text ?? "")?.[1] ?? []);
+  }
+
+  async function newIntakeStartsFresh(tb: TestBot) {
+    const c = tb.chat({ id: TG.citizen, first_name: "Bold" });
+    await c.send("/new");
+    expect(c.text()).toContain("Which organisation is your petition for?");
+    expect(c.text()).not.toContain("Please check your petition");
+  }
+
+  it("after the petition commit: the replay finds it registered and sends its confirmation", async () => {
+    let armed = true;
+    const { tb, prisma, citizen } = await setUp();
+    const petitions = tb.deps.services.petitions;
+    const submit = petitions.submitFromCitizen.bind(petitions);
+    petitions.submitFromCitizen = async (...args) => {
+      const result = await submit(...args);
+      if (armed) {
+        armed = false;
+        throw crash("after the petition commit");
+      }
+      return result;
+    };
+    await fileWelfarePetition(citizen, { submit: false });
+    await expect(citizen.press("✅ Submit")).rejects.toThrow(/simulated crash/);
+    expect(await prisma.petition.count()).toBe(1);
+    expect(confirmations(tb)).toEqual([]);
+    expect(citizen.text()).not.toContain("went wrong");
+
+    const restarted = await tb.restart({ faults: undefined });
+    expect(await recover(restarted)).toBe(1);
+    const petition = await expectOnePetition(prisma);
+    expect(confirmations(tb)).toEqual([petition.number]);
+    expect(petition.intakeKey).toMatch(/^intake:/);
+    await newIntakeStartsFresh(restarted);
+  });
+
+  it("after the confirmation was sent: the replay registers nothing new (the confirmation may come again)", async () => {
+    const clock = new ManualClock(START);
+    const emulator = new BotApiEmulator(EMULATED_BOT, () => clock.now().getTime());
+    const real = emulator.fetch;
+    let armed = true;
+    Object.defineProperty(emulator, "fetch", {
+      value: (async (input, init) => {
+        const res = await real(input, init);
+        if (armed && String(input).endsWith("/sendMessage") && String(init?.body).includes("Registration")) {
+          armed = false;
+          throw crash("after a send");
+        }
+        return res;
+      }) as typeof fetch,
+    });
+    const { tb, prisma, citizen } = await setUp(undefined, emulator);
+    await fileWelfarePetition(citizen, { submit: false });
+    await expect(citizen.press("✅ Submit")).rejects.toThrow();
+    expect(confirmations(tb)).toHaveLength(1);
+
+    const restarted = await tb.restart({ emulator });
+    expect(await recover(restarted)).toBe(1);
+    const petition = await expectOnePetition(prisma);
+    // At least once: the process died after the send, before anything recorded it.
+    expect(confirmations(tb)).toEqual([petition.number, petition.number]);
+    await newIntakeStartsFresh(restarted);
+  });
+
+  for (const point of ["conversation-written", "before-done"] as const) {
+    it(`at ${point}: the replay changes nothing and sends nothing twice`, async () => {
+      let armed = false;
+      const faults: UpdateFaults = (at) => {
+        if (armed && at === point) {
+          armed = false;
+          throw crash(point);
+        }
+      };
+      const { tb, prisma, citizen } = await setUp(faults);
+      await fileWelfarePetition(citizen, { submit: false });
+      armed = true;
+      await expect(citizen.press("✅ Submit")).rejects.toThrow(/simulated crash/);
+      expect(confirmations(tb)).toHaveLength(1);
+
+      const restarted = await tb.restart({ faults: undefined });
+      expect(await recover(restarted)).toBe(1);
+      const petition = await expectOnePetition(prisma);
+      expect(confirmations(tb)).toEqual([petition.number]);
+      await newIntakeStartsFresh(restarted);
+    });
+  }
+
+  it("a Submit delivered twice (two presses, or Telegram's redelivery under a new id) registers once", async () => {
+    const { tb, prisma, citizen } = await setUp();
+    await fileWelfarePetition(citizen, { submit: false });
+    const summaryId = tb.emulator
+      .messages(TG.citizen)
+      .filter((m) => m.from === "bot" && m.buttons?.flat().some((b) => b.text === "✅ Submit"))
+      .at(-1)!.messageId;
+    // The state before the press, as a process that died after the commit left it.
+    const before = await prisma.conversationState.findMany();
+    await citizen.press("✅ Submit");
+    for (const row of before) await prisma.conversationState.create({ data: row });
+    await citizen.pressData("opt:0", summaryId);
+    const petition = await expectOnePetition(prisma);
+    expect(confirmations(tb)).toEqual([petition.number, petition.number]);
+  });
+});
