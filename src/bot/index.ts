@@ -12,6 +12,7 @@ import type { UserFromGetMe } from "grammy/types";
 import { isTransientDbError } from "../db/transient.js";
 import { getI18n, isLocale } from "../i18n.js";
 import { DomainError } from "../shared/errors.js";
+import { withRequestKeys } from "../shared/request-key.js";
 import type { BotContext, BotDeps, ConvContext } from "./context.js";
 import { fallback, features } from "./features/index.js";
 import { chatLock } from "./middlewares/chat-lock.js";
@@ -81,6 +82,8 @@ export function createBot(deps: BotDeps, opts: CreateBotOptions = {}): Bot<BotCo
 
   const app = new Composer<BotContext>();
   app.use(
+    // The update's service calls are keyed by it: a replay of the update repeats no change.
+    (ctx, next) => withRequestKeys(`u:${ctx.update.update_id}`, next),
     attachDeps(deps),
     privateOnly(),
     loadUser(),

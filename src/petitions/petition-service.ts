@@ -24,6 +24,7 @@ import type {
 } from "../generated/prisma/enums.js";
 import type { PayloadButton } from "../scheduling/outbox.js";
 import type { Clock } from "../shared/clock.js";
+import { takeRequestKey } from "../shared/request-key.js";
 import { DomainError } from "../shared/errors.js";
 import { DEFAULT_TIME_ZONE } from "../shared/local-time.js";
 import type { Tx } from "../shared/types.js";
@@ -219,18 +220,9 @@ export class PetitionService {
     // One intake, one petition: a replayed submit returns the petition it registered.
     const intakeKey = opts.intakeKey || null;
     const registered = async () => {
-      if (!intakeKey) return null;
-      const p = await this.prisma.petition.findUnique({ where: { intakeKey } });
-      if (!p) return null;
-      if (p.citizenUserId !== userId) throw notFound();
-      return {
-        id: p.id,
-        number: p.number,
-        status: p.status,
-        receivedAt: p.receivedAt.toISOString(),
-        dueAt: p.dueAt.toISOString(),
-        routedTo: p.assigneeId !== null ? "person" : p.unitId !== null ? "unit" : "queue",
-      } satisfies SubmitResult;
+      const p = await this.registeredBy(intakeKey);
+      if (p && p.citizenUserId !== userId) throw notFound();
+      return p && p.result;
     };
     const earlier = await registered();
     if (earlier) return earlier;
@@ -261,12 +253,36 @@ export class PetitionService {
     }
   }
 
+  /** The petition an intake (or a staff registration request) already registered, if any. */
+  private async registeredBy(
+    intakeKey: string | null | undefined,
+  ): Promise<{ citizenUserId: number | null; result: SubmitResult } | null> {
+    if (!intakeKey) return null;
+    const p = await this.prisma.petition.findUnique({ where: { intakeKey } });
+    if (!p) return null;
+    return {
+      citizenUserId: p.citizenUserId,
+      result: {
+        id: p.id,
+        number: p.number,
+        status: p.status,
+        receivedAt: p.receivedAt.toISOString(),
+        dueAt: p.dueAt.toISOString(),
+        routedTo: p.assigneeId !== null ? "person" : p.unitId !== null ? "unit" : "queue",
+      },
+    };
+  }
+
   /**
    * Registers a petition that arrived on paper, in person, by phone, e-mail or through the
    * 11-11 centre (clerk or organisation admin). The due date counts from `receivedAt`.
    */
   async registerByStaff(actor: Actor, input: StaffIntakeInput): Promise<SubmitResult> {
     requireRole(actor, "PETITION_CLERK", "ORG_ADMIN");
+    // A repeated request (a replayed update) returns the petition it registered.
+    const intakeKey = takeRequestKey();
+    const earlier = await this.registeredBy(intakeKey);
+    if (earlier) return earlier.result;
     const orgId = actor.orgId;
     const { org, settings, topic } = await this.intakeContext(this.prisma, orgId, input.topicId);
     const tz = org.timezone || DEFAULT_TIME_ZONE;
@@ -282,6 +298,7 @@ export class PetitionService {
           org,
           settings,
           intake: v,
+          intakeKey,
           channel: v.channel,
           senderType: v.senderType,
           receivedAt: v.receivedAt,
@@ -1314,6 +1331,7 @@ export class PetitionService {
   ): Promise<ActionResult> {
     const scope = staffScope(actor);
     if (!scope || !isId(petitionId)) throw notFound();
+    const requestKey = takeRequestKey();
     return this.prisma.$transaction(async (tx) => {
       await tx.$queryRaw`SELECT 1 FROM "Petition" WHERE "id" = ${petitionId} FOR UPDATE`;
       const p = await tx.petition.findFirst({
@@ -1321,9 +1339,11 @@ export class PetitionService {
         include: FACTS_INCLUDE,
       });
       if (!p) throw notFound();
+      if (await this.alreadyDone(tx, requestKey)) return actionResult(p);
       const deny = denyReason(actor, factsOf(p), act);
       if (deny) throw new DomainError(deny);
       const r = await change(tx, p, actor as StaffActor);
+      await this.markDone(tx, p.id, requestKey);
       return {
         id: r.id,
         number: r.number,
@@ -1345,6 +1365,7 @@ export class PetitionService {
     opts: { allowClosed?: boolean } = {},
   ): Promise<ActionResult> {
     if (!isId(userId) || !isId(petitionId)) throw notFound();
+    const requestKey = takeRequestKey();
     return this.prisma.$transaction(async (tx) => {
       await tx.$queryRaw`SELECT 1 FROM "Petition" WHERE "id" = ${petitionId} FOR UPDATE`;
       const p = await tx.petition.findFirst({
@@ -1352,11 +1373,33 @@ export class PetitionService {
         include: FACTS_INCLUDE,
       });
       if (!p) throw notFound();
+      if (await this.alreadyDone(tx, requestKey)) return actionResult(p);
       if (!opts.allowClosed && !isOpen(p.status)) throw new DomainError("petitions:errors.closed");
       const r = await change(tx, p);
+      await this.markDone(tx, p.id, requestKey);
       return { id: r.id, number: r.number, status: r.status, dueAt: r.dueAt.toISOString() };
     }, TX_OPTIONS);
   }
+
+  /** True when the request (src/shared/request-key.ts) already made its change. */
+  private async alreadyDone(tx: Tx, requestKey: string | undefined): Promise<boolean> {
+    if (!requestKey) return false;
+    return (await tx.petitionEvent.count({ where: { requestKey } })) > 0;
+  }
+
+  /** Records the request on the last history entry its change wrote (inside its transaction). */
+  private async markDone(tx: Tx, petitionId: number, requestKey: string | undefined): Promise<void> {
+    if (!requestKey) return;
+    await tx.$executeRaw`
+      UPDATE "PetitionEvent" SET "requestKey" = ${requestKey}
+      WHERE "id" = (SELECT max("id") FROM "PetitionEvent" WHERE "petitionId" = ${petitionId})
+        AND "requestKey" IS NULL`;
+  }
+}
+
+/** A petition's state as an action's result (a repeated request: nothing changed). */
+function actionResult(p: { id: number; number: string; status: PetitionStatus; dueAt: Date }): ActionResult {
+  return { id: p.id, number: p.number, status: p.status, dueAt: p.dueAt.toISOString() };
 }
 
 function byStaff(a: StaffActor): EventActor {

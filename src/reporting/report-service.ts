@@ -423,8 +423,17 @@ export class ReportService {
   /**
    * Hands the report to the head: every measure answered or skipped → SUBMITTED, with the
    * overall completion, the suggested rating and the late flag; the reviewers are notified.
+   * `repeatable`: a report already submitted is returned as it is (the same submission
+   * repeated by a replayed update) instead of refused.
    */
-  async submit(actor: Actor, reportId: number): Promise<ReportView> {
+  async submit(actor: Actor, reportId: number, opts: { repeatable?: boolean } = {}): Promise<ReportView> {
+    if (opts.repeatable) {
+      // The same submission repeated (a replayed update): the report it left.
+      const current = await loadReport(this.prisma, reportId);
+      if (current?.status === "SUBMITTED" && (await accessTo(this.prisma, actor, current.personId)).self) {
+        return this.view(current, actor);
+      }
+    }
     const report = await this.editable(actor, reportId);
     const entries = sortedEntries(report);
     const missing = entries.filter((e) => !isAnswered(e));

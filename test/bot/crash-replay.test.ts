@@ -160,3 +160,98 @@ describe("a crash between the petition's commit and the update's done mark", () 
     expect(confirmations(tb)).toEqual([petition.number, petition.number]);
   });
 });
+
+describe("a crash after a staff or citizen action's commit, then the replay", () => {
+  const db = useTestDatabase();
+
+  /** Makes `method` of `target` die once, right after its commit. */
+  function crashOnceAfter<T extends object>(target: T, method: keyof T & string) {
+    const real = (target[method] as (...a: unknown[]) => Promise<unknown>).bind(target);
+    let armed = true;
+    Object.assign(target, {
+      [method]: async (...args: unknown[]) => {
+        const result = await real(...args);
+        if (armed) {
+          armed = false;
+          throw crash(`after ${method}`);
+        }
+        return result;
+      },
+    });
+  }
+
+  async function world() {
+    const w = await petitionWorld(db);
+    const tb = await createTestBot(db(), { clock: new ManualClock(START), ledger: true });
+    const chat = (id: number) => tb.chat({ id });
+    const citizen = chat(TG.citizen);
+    await fileWelfarePetition(citizen);
+    await tb.deliverOutbox();
+    const official = chat(TG.official);
+    return { ...w, tb, chat, citizen, official };
+  }
+
+  const events = (prisma: Awaited<ReturnType<typeof world>>["prisma"], type: string) =>
+    prisma.petitionEvent.count({ where: { type: type as never } });
+
+  async function replay(tb: TestBot) {
+    const restarted = await tb.restart();
+    expect(await recover(restarted)).toBe(1);
+    expect(await tb.deps.prisma.processedUpdate.count({ where: { doneAt: null } })).toBe(0);
+    return restarted;
+  }
+
+  it("the official's answer: one answer, one notice to the citizen, the confirmation sent", async () => {
+    const { tb, prisma, official } = await world();
+    await official.press("✅ Accept");
+    await official.press("✍️ Answer");
+    await official.send("The allowance for January and February was paid to your account on 14 March.");
+    crashOnceAfter(tb.deps.services.petitions, "answer");
+    await expect(official.press("📨 Send the answer")).rejects.toThrow(/simulated crash/);
+    expect(await events(prisma, "ANSWERED")).toBe(1);
+
+    const restarted = await replay(tb);
+    expect(await events(prisma, "ANSWERED")).toBe(1);
+    expect(await prisma.notification.count({ where: { kind: "petition.citizenAnswered" } })).toBe(1);
+    const sent = restarted.emulator
+      .messages(TG.official)
+      .filter((m) => m.text?.includes("was sent to the petitioner"));
+    expect(sent).toHaveLength(1);
+  });
+
+  it("a forward: forwarded and registered there once, the citizen told once", async () => {
+    const { tb, prisma, official } = await world();
+    await official.press("➡️ Forward");
+    await official.press("Soum Governor's Office");
+    crashOnceAfter(tb.deps.services.petitions, "forward");
+    await expect(
+      official.send("Child allowances of soum residents are paid by the soum office."),
+    ).rejects.toThrow(/simulated crash/);
+    await replay(tb);
+    expect(await events(prisma, "FORWARDED")).toBe(1);
+    expect(await prisma.petition.count()).toBe(2); // the original and its registration in the soum
+    const told = await prisma.notification.count({ where: { kind: "petition.citizenForwarded" } });
+    const forwardedMessages = tb.emulator
+      .messages(TG.official)
+      .filter((m) => m.text?.includes("was forwarded to"));
+    expect(forwardedMessages).toHaveLength(1);
+    expect(told).toBe(1);
+  });
+
+  it("a rating: rated once and thanked, not told 'already rated'", async () => {
+    const { tb, prisma, official, citizen } = await world();
+    await official.press("✅ Accept");
+    await official.press("✍️ Answer");
+    await official.send("The allowance for January and February was paid to your account on 14 March.");
+    await official.press("📨 Send the answer");
+    await tb.deliverOutbox();
+    crashOnceAfter(tb.deps.services.petitions, "rate");
+    await expect(citizen.press("5 ⭐")).rejects.toThrow(/simulated crash/);
+    const restarted = await replay(tb);
+    expect(await events(prisma, "RATED")).toBe(1);
+    expect((await prisma.petition.findFirstOrThrow({ where: { rating: { not: null } } })).rating).toBe(5);
+    const texts = restarted.emulator.messages(TG.citizen).map((m) => m.text ?? "");
+    expect(texts.filter((t) => t.includes("You rated the answer"))).toHaveLength(1);
+    expect(texts.join("\n")).not.toContain("already rated");
+  });
+});

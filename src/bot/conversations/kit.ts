@@ -19,6 +19,7 @@ import { isTransientDbError, RetryLater } from "../../db/transient.js";
 import { getI18n, type Locale } from "../../i18n.js";
 import type { Services } from "../../services.js";
 import { DomainError } from "../../shared/errors.js";
+import { withRequestKeys } from "../../shared/request-key.js";
 import type { BotContext, ConvContext } from "../context.js";
 
 export type BotConversation = Conversation<BotContext, ConvContext>;
@@ -116,10 +117,19 @@ export async function makeKit(conversation: BotConversation, name: string): Prom
   const t = getI18n().getFixedT(who.locale);
   const displayName = t(name);
 
+  // Each call's position in the conversation is the same on every replay: with the run's
+  // id it keys the call's changes (src/shared/request-key.ts).
+  let calls = 0;
   async function call<R>(fn: (services: Services, outer: BotContext) => Promise<R>): Promise<R> {
+    const position = calls++;
+    const instance = (who as { instance?: string }).instance;
+    const run = (outer: BotContext) =>
+      instance
+        ? withRequestKeys(`c:${instance}:${position}`, () => fn(outer.services, outer))
+        : fn(outer.services, outer);
     const res = await external(async (outer: BotContext) => {
       try {
-        const value = await fn(outer.services, outer);
+        const value = await run(outer);
         return { ok: value === undefined ? null : JSON.parse(JSON.stringify(value)) };
       } catch (err) {
         if (err instanceof DomainError) return { err: { key: err.key, params: err.params } };

@@ -234,7 +234,9 @@ async function reportConversation(conversation: BotConversation, _ctx: ConvConte
       );
       if (confirm.nav) return cancel();
       if (confirm.value !== "yes") continue;
-      const done = await attempt(() => kit.call((s) => s.reporting.reports.submit(kit.actor, st.reportId)));
+      const done = await attempt(() =>
+        kit.call((s) => s.reporting.reports.submit(kit.actor, st.reportId, { repeatable: true })),
+      );
       if (!done.ok) {
         await kit.say(t(done.error.key, done.error.params));
         continue;
