@@ -43,7 +43,11 @@ function startBackground(config: Config, logger: Logger, deps: BotDeps, bot: Bot
 }
 
 export async function openApp(config: Config, logger: Logger, clock: Clock = systemClock) {
-  const db = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR });
+  const db = await openDatabase({
+    url: config.DATABASE_URL,
+    dataDir: config.DATA_DIR,
+    poolSize: config.DB_POOL_SIZE,
+  });
   if (db.applied.length) logger.info({ migrations: db.applied }, "database migrated");
   const services = createServices({ prisma: db.prisma, clock, config });
   const deps: BotDeps = { config, prisma: db.prisma, clock, logger, services };
@@ -54,7 +58,12 @@ export async function openApp(config: Config, logger: Logger, clock: Clock = sys
 export async function startPolling(config: Config, logger: Logger): Promise<App> {
   const { db, deps } = await openApp(config, logger);
   // Re-delivered updates skipped, unfinished ones recovered (src/bot/middlewares/dedupe.ts).
-  const guards = openUpdateGuards({ db, url: config.DATABASE_URL, logger });
+  const guards = openUpdateGuards({
+    db,
+    url: config.DATABASE_URL,
+    logger,
+    lockConnections: config.WEBHOOK_CONCURRENCY,
+  });
   const bot = createBot(deps, { guards: guards.guards, throttle: config.TELEGRAM_THROTTLE });
   try {
     await bot.init(AbortSignal.timeout(20_000) as never); // getMe retries forever otherwise

@@ -48,6 +48,8 @@ export const configSchema = z.object({
   PORT: z.coerce.number().int().min(1).max(65535).default(8080),
   HOST: z.string().min(1).default("0.0.0.0"),
   WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(20),
+  /** PostgreSQL: connections of one process' query pool (the CLI uses 2). */
+  DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   WEBHOOK_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(100).default(40),
   /** Pace the bot's replies to Telegram's limits; off only for a Bot API without them (load tests). */
   TELEGRAM_THROTTLE: booleanish.default(true),

@@ -83,7 +83,11 @@ export async function runCli(argv: readonly string[], deps: RunDeps = {}): Promi
   try {
     const args = parse(command, rest);
     const config = deps.config ?? loadConfig(deps.env ?? process.env);
-    const openDb = deps.openDb ?? ((c: Config) => openDatabase({ url: c.DATABASE_URL, dataDir: c.DATA_DIR }));
+    // One command at a time: a small pool keeps the CLI inside the connection budget.
+    const openDb =
+      deps.openDb ??
+      ((c: Config) =>
+        openDatabase({ url: c.DATABASE_URL, dataDir: c.DATA_DIR, poolSize: Math.min(2, c.DB_POOL_SIZE) }));
     let opening: Promise<Database> | undefined;
     const ctx: CliContext = {
       config,

@@ -6,6 +6,7 @@ import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
+import type { SqlDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import { PrismaClient } from "../generated/prisma/client.js";
 import { acquireFolderLock } from "./folder-lock.js";
@@ -15,6 +16,9 @@ export type * from "../generated/prisma/client.js";
 export { Prisma, PrismaClient } from "../generated/prisma/client.js";
 
 export type DbEngine = "pglite" | "postgres";
+
+/** Connections of one process' query pool on PostgreSQL unless DB_POOL_SIZE says otherwise. */
+export const DEFAULT_POOL_SIZE = 10;
 
 export interface Database {
   prisma: PrismaClient;
@@ -32,14 +36,23 @@ export interface OpenOptions {
   /** A PGlite data-dir dump to start from (tests: a migrated template); kept in memory. */
   pgliteImage?: Blob;
   migrate?: boolean;
+  /** PostgreSQL: connections of the query pool (DB_POOL_SIZE); see README, "Connections". */
+  poolSize?: number;
+  /** Wraps the driver adapter (tests: a database that fails on cue). */
+  wrapAdapter?: (factory: SqlDriverAdapterFactory) => SqlDriverAdapterFactory;
 }
 
 export async function openDatabase(opts: OpenOptions): Promise<Database> {
   const migrate = opts.migrate ?? true;
   if (opts.url) {
-    const factory = new PrismaPg({ connectionString: opts.url, max: 10 });
+    const factory = new PrismaPg({
+      connectionString: opts.url,
+      max: opts.poolSize ?? DEFAULT_POOL_SIZE,
+      // A query never waits forever for a connection: a full pool is a transient failure.
+      connectionTimeoutMillis: 10_000,
+    });
     const applied = migrate ? await applyMigrations(factory) : [];
-    const prisma = new PrismaClient({ adapter: factory });
+    const prisma = new PrismaClient({ adapter: opts.wrapAdapter ? opts.wrapAdapter(factory) : factory });
     return { prisma, engine: "postgres", applied, close: () => prisma.$disconnect() };
   }
 
@@ -60,7 +73,7 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
     // PGlite learns the array types (e.g. "Role"[]) when it opens: types the migrations just
     // created must be read again, or array parameters (`roles: { has }`) are sent malformed.
     if (applied.length > 0) await pglite.refreshArrayTypes();
-    const prisma = new PrismaClient({ adapter: factory });
+    const prisma = new PrismaClient({ adapter: opts.wrapAdapter ? opts.wrapAdapter(factory) : factory });
     return {
       prisma,
       engine: "pglite",

@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import pg from "pg";
 import { afterAll, beforeAll, beforeEach, inject } from "vitest";
-import { type Database, openDatabase, truncateAll } from "../../src/db/index.js";
+import { type Database, type OpenOptions, openDatabase, truncateAll } from "../../src/db/index.js";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -42,10 +42,10 @@ async function createFileDatabase(base: string): Promise<{ url: string; drop: ()
   };
 }
 
-export async function openTestDatabase(): Promise<Database> {
+export async function openTestDatabase(opts: Pick<OpenOptions, "wrapAdapter"> = {}): Promise<Database> {
   if (inject("dbEngine") === "postgres") {
     const file = await createFileDatabase(process.env.TEST_DATABASE_URL as string);
-    const db = await openDatabase({ url: file.url });
+    const db = await openDatabase({ url: file.url, ...opts });
     return {
       ...db,
       async close() {
@@ -55,14 +55,14 @@ export async function openTestDatabase(): Promise<Database> {
     };
   }
   const image = new Blob([readFileSync(inject("pgliteImage"))]);
-  return openDatabase({ pgliteImage: image });
+  return openDatabase({ pgliteImage: image, ...opts });
 }
 
 /** Opens the database for this file; returns a getter valid inside tests. */
-export function useTestDatabase(): () => Database {
+export function useTestDatabase(opts: Pick<OpenOptions, "wrapAdapter"> = {}): () => Database {
   let db: Database | undefined;
   beforeAll(async () => {
-    db = await openTestDatabase();
+    db = await openTestDatabase(opts);
   }, 60_000);
   beforeEach(async () => {
     if (db) await truncateAll(db.prisma);
