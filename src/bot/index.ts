@@ -19,6 +19,7 @@ import { chatLock } from "./middlewares/chat-lock.js";
 import { attachDeps } from "./middlewares/context.js";
 import { dedupe, type UpdateGuards } from "./middlewares/dedupe.js";
 import { privateOnly } from "./middlewares/private-only.js";
+import { sanitize } from "./middlewares/sanitize.js";
 import { DEFAULT_FLOOD_LIMIT, type FloodLimit, rateLimit } from "./middlewares/rate-limit.js";
 import {
   conversationStorage,
@@ -110,6 +111,8 @@ export function createBot(deps: BotDeps, opts: CreateBotOptions = {}): Bot<BotCo
   for (const f of features) app.use(f.feature);
   app.use(fallback.feature);
 
+  // No NUL, broken surrogate or absurd nesting gets further (the ledger stores the update).
+  bot.use(sanitize());
   if (opts.guards) bot.use(dedupe(opts.guards, opts.faults));
   // Updates of one chat run one after another (two quick presses must not race).
   bot.use(sequentialize((ctx) => ctx.chat?.id.toString() ?? ctx.from?.id.toString()));
