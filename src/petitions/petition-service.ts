@@ -79,6 +79,7 @@ import {
   IntakeError,
   type IntakeField,
   MESSAGE_MAX,
+  FORWARD_NAME_MAX,
   REASON_MAX,
   type StaffIntakeInput,
   TEXT_MAX,
@@ -557,7 +558,8 @@ export class PetitionService {
       } else {
         const name = (input.toName ?? "").replace(/\s+/g, " ").trim();
         if (name.length < 2) throw new DomainError("petitions:errors.forwardTargetRequired");
-        if (name.length > 200) throw new DomainError("petitions:errors.tooLong", { max: 200 });
+        if (name.length > FORWARD_NAME_MAX)
+          throw new DomainError("petitions:errors.tooLong", { max: FORWARD_NAME_MAX });
         toName = name;
       }
       const now = this.clock.now();

@@ -25,6 +25,8 @@ export const TEXT_MAX = 4000;
 export const MESSAGE_MAX = 3000;
 export const ANSWER_MIN = 10;
 export const REASON_MAX = 1000;
+/** The name of a body outside the system a petition is forwarded to. */
+export const FORWARD_NAME_MAX = 200;
 export const NAME_MIN_LETTERS = 2;
 export const NAME_MAX = 150;
 export const ADDRESS_MIN = 5;
@@ -90,10 +92,15 @@ function oneLine(raw: unknown): string {
   return cleanText(raw).replace(/\s+/g, " ");
 }
 
+import { hasWords } from "../shared/text.js";
+
+export { hasWords };
+
 /** The petition's text: 10–4000 characters. */
 export function validateText(raw: unknown, min = TEXT_MIN, max = TEXT_MAX): FieldResult<string> {
   const text = cleanText(raw);
   if (text.length === 0) return fail("petitions:errors.textRequired");
+  if (!hasWords(text)) return fail("petitions:errors.noWords");
   if ([...text].length < min) return fail("petitions:errors.textTooShort", { min });
   if ([...text].length > max) return fail("petitions:errors.textTooLong", { max });
   return ok(text);
@@ -195,6 +202,7 @@ export function validateAttachments(raw: unknown, max: number): FieldResult<Atta
 export function validateNote(raw: unknown, requiredKey: string, max = REASON_MAX): FieldResult<string> {
   const text = cleanText(raw);
   if (text.length === 0) return fail(requiredKey);
+  if (!hasWords(text)) return fail("petitions:errors.noWords");
   if ([...text].length > max) return fail("petitions:errors.tooLong", { max });
   return ok(text);
 }
@@ -203,6 +211,7 @@ export function validateNote(raw: unknown, requiredKey: string, max = REASON_MAX
 export function validateOptionalNote(raw: unknown, max = REASON_MAX): FieldResult<string | null> {
   const text = cleanText(raw);
   if (text.length === 0) return ok(null);
+  if (!hasWords(text)) return fail("petitions:errors.noWords");
   if ([...text].length > max) return fail("petitions:errors.tooLong", { max });
   return ok(text);
 }
@@ -211,6 +220,7 @@ export function validateOptionalNote(raw: unknown, max = REASON_MAX): FieldResul
 export function validateAnswer(raw: unknown): FieldResult<string> {
   const text = cleanText(raw);
   if ([...text].length < ANSWER_MIN) return fail("petitions:errors.answerTooShort", { min: ANSWER_MIN });
+  if (!hasWords(text)) return fail("petitions:errors.noWords");
   if ([...text].length > MESSAGE_MAX) return fail("petitions:errors.tooLong", { max: MESSAGE_MAX });
   return ok(text);
 }

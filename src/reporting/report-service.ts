@@ -19,6 +19,7 @@ import type { PrismaClient } from "../generated/prisma/client.js";
 import type { FileKind, PeriodKind, Rating, ReportStatus } from "../generated/prisma/enums.js";
 import { formatDate } from "../i18n.js";
 import type { Clock } from "../shared/clock.js";
+import { hasWords } from "../shared/text.js";
 import { DomainError } from "../shared/errors.js";
 import type { Tx } from "../shared/types.js";
 import { accessTo, check, forbidden, notFound, requireStaffOrAdmin, reviewersOf } from "./access.js";
@@ -348,6 +349,7 @@ export class ReportService {
     await this.editable(actor, reportId);
     const title = cleanText(input.title, 1000);
     if (!title) throw new DomainError("reporting:validation.titleRequired");
+    if (!hasWords(title)) throw new DomainError("reporting:validation.noWords");
     const t = await this.prisma.additionalTask.create({
       data: {
         reportId,
@@ -367,6 +369,7 @@ export class ReportService {
     if (patch.title !== undefined) {
       const title = cleanText(patch.title, 1000);
       if (!title) throw new DomainError("reporting:validation.titleRequired");
+      if (!hasWords(title)) throw new DomainError("reporting:validation.noWords");
       data.title = title;
     }
     if (patch.result !== undefined) data.result = cleanText(patch.result);

@@ -251,9 +251,9 @@ export async function makeKit(conversation: BotConversation, name: string): Prom
         if (ctx.callbackQuery) return { ok: false, key: "common:conversation.textExpected" };
         const text = ctx.message?.text?.trim();
         if (text === undefined) return { ok: false, key: "common:conversation.textExpected" };
-        if (text.length > max) {
-          return { ok: false, key: "common:conversation.tooLong", params: { length: text.length, max } };
-        }
+        // The field's own limit, in characters as people count them (an emoji is one).
+        const length = [...text].length;
+        if (length > max) return { ok: false, key: "common:conversation.tooLong", params: { length, max } };
         if (opts?.validate) return opts.validate(text);
         if (text.length < (opts?.min ?? 1)) return { ok: false, key: "common:conversation.textExpected" };
         return { ok: true, value: text };
@@ -267,7 +267,9 @@ export async function makeKit(conversation: BotConversation, name: string): Prom
       return step(prompt, { ...opts, keyboard: [...rows, ...(opts?.keyboard ?? [])] }, async (ctx) => {
         const data = ctx.callbackQuery?.data;
         if (data?.startsWith(OPTION_PREFIX)) {
-          const option = options[Number(data.slice(OPTION_PREFIX.length))];
+          // Only a whole index: a truncated or forged "opt:" is not the first option.
+          const index = data.slice(OPTION_PREFIX.length);
+          const option = /^\d{1,4}$/.test(index) ? options[Number(index)] : undefined;
           if (option) return { ok: true, value: option.value };
           return { ok: false, key: "common:unhandled.staleButton" };
         }

@@ -6,7 +6,7 @@
 import { createConversation } from "@grammyjs/conversations";
 import { getOrgSettings } from "../../directory/settings.js";
 import type { CitizenPetitionCard } from "../../petitions/types.js";
-import { validateNote } from "../../petitions/validation.js";
+import { REASON_MAX, validateNote } from "../../petitions/validation.js";
 import type { BotContext, ConvContext } from "../context.js";
 import { type BotConversation, conversationNames, type Kit, makeKit } from "./kit.js";
 import { attempt, compose, petitionIdFrom } from "./petition-steps.js";
@@ -70,7 +70,7 @@ async function rateCommentConversation(conversation: BotConversation, ctx: ConvC
   if (card.rating === null) return kit.say(kit.t("petitions:errors.notAnswered"));
   if (card.ratingComment !== null) return kit.say(kit.t("petitions:errors.alreadyRated"));
   const r = await kit.askText(kit.t("petitionsBot:rate.askComment", { number: card.number }), {
-    max: 4096,
+    max: REASON_MAX,
     nav: ["cancel"],
     validate: (s) => validateNote(s, "petitions:errors.textRequired"),
   });

@@ -12,7 +12,13 @@ import type { ActionResult } from "../../petitions/petition-service.js";
 import type { StaffAction } from "../../petitions/permissions.js";
 import { forwardTargets } from "../../petitions/organizations.js";
 import { checkStaffAction } from "../../petitions/staff-queries.js";
-import { MESSAGE_MAX, REASON_MAX, validateNote } from "../../petitions/validation.js";
+import {
+  FORWARD_NAME_MAX,
+  hasWords,
+  MESSAGE_MAX,
+  REASON_MAX,
+  validateNote,
+} from "../../petitions/validation.js";
 import type { Services } from "../../services.js";
 import { action } from "../../shared/actions.js";
 import { DomainError } from "../../shared/errors.js";
@@ -73,7 +79,7 @@ interface NoteSpec {
 async function withNote(kit: Kit, p: { id: number; number: string }, spec: NoteSpec): Promise<void> {
   for (;;) {
     const r = await kit.askText(spec.prompt, {
-      max: 4096,
+      max: spec.max,
       nav: ["cancel"],
       validate: (s) => validateNote(s, spec.requiredKey, spec.max),
     });
@@ -149,8 +155,10 @@ async function forwardConversation(conversation: BotConversation, ctx: ConvConte
     let toName: string | null = null;
     if (choice.value === "other") {
       const name = await kit.askText(t("petitionsBot:staff.askForwardName"), {
-        max: 4096,
+        max: FORWARD_NAME_MAX,
         nav: ["back", "cancel"],
+        validate: (s) =>
+          hasWords(s) ? { ok: true, value: s } : { ok: false, key: "petitions:errors.noWords" },
       });
       if (name.nav === "back") continue;
       if (name.nav) return kit.say(t("petitionsBot:staff.cancelled"));
@@ -159,7 +167,7 @@ async function forwardConversation(conversation: BotConversation, ctx: ConvConte
       toOrgId = Number(choice.value);
     }
     const reason = await kit.askText(t("petitionsBot:staff.askForwardReason"), {
-      max: 4096,
+      max: REASON_MAX,
       nav: ["back", "cancel"],
       validate: (s) => validateNote(s, "petitions:errors.reasonRequired", REASON_MAX),
     });
@@ -202,15 +210,21 @@ async function extendConversation(conversation: BotConversation, ctx: ConvContex
       (await getOrgSettings(outer.deps.prisma, outer.actor.orgId ?? 0)).petitions.maxExtensionDays,
   );
   for (;;) {
+    // The number is checked here, at its own step, against the organisation's rules.
     const days = await kit.askText(t("petitionsBot:staff.askExtensionDays", { number: p.number, max }), {
       max: 10,
       nav: ["cancel"],
-      validate: (s) =>
-        /^\d{1,4}$/.test(s) ? { ok: true, value: s } : { ok: false, key: "petitionsBot:staff.daysNumber" },
+      validate: (s) => {
+        if (!/^\d{1,4}$/.test(s)) return { ok: false, key: "petitionsBot:staff.daysNumber" };
+        const n = Number(s);
+        return n >= 1 && n <= max
+          ? { ok: true, value: String(n) }
+          : { ok: false, key: "petitions:errors.extensionDaysInvalid", params: { max } };
+      },
     });
     if (days.nav) return kit.say(t("petitionsBot:staff.cancelled"));
     const reason = await kit.askText(t("petitionsBot:staff.askExtensionReason"), {
-      max: 4096,
+      max: REASON_MAX,
       nav: ["back", "cancel"],
       validate: (s) => validateNote(s, "petitions:errors.reasonRequired", REASON_MAX),
     });

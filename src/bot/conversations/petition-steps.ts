@@ -12,7 +12,10 @@ import type { PetitionKind } from "../../generated/prisma/enums.js";
 import { checkAttachmentFile } from "../../petitions/attachment-rules.js";
 import type { IntakeOptions, Named } from "../../petitions/types.js";
 import {
+  ADDRESS_MAX,
   type AttachmentInput,
+  MESSAGE_MAX,
+  NAME_MAX,
   validateAddress,
   validateName,
   validateText,
@@ -212,7 +215,7 @@ export async function askTopic(kit: Kit, opts: IntakeOptions, nav: Nav[]): Promi
 
 export async function askPetitionText(kit: Kit, opts: IntakeOptions, nav: Nav[]): Promise<Answer<string>> {
   return kit.askText(kit.t("petitionsBot:intake.askText", { min: opts.textMin, max: opts.textMax }), {
-    max: 4096,
+    max: opts.textMax,
     nav,
     validate: (s) => validateText(s, opts.textMin, opts.textMax),
   });
@@ -279,12 +282,12 @@ export async function askAnonymous(kit: Kit, nav: Nav[], promptKey: string): Pro
 }
 
 export async function askName(kit: Kit, nav: Nav[], promptKey: string): Promise<Answer<string>> {
-  return kit.askText(kit.t(promptKey), { max: 4096, nav, validate: (s) => validateName(s) });
+  return kit.askText(kit.t(promptKey), { max: NAME_MAX, nav, validate: (s) => validateName(s) });
 }
 
 export async function askAddress(kit: Kit, nav: Nav[], promptKey: string): Promise<Answer<string>> {
   return kit.askText(kit.t(promptKey), {
-    max: 4096,
+    max: ADDRESS_MAX,
     nav,
     validate: (s) => {
       const r = validateAddress(s, true);
@@ -466,20 +469,27 @@ export async function compose<R>(
     }
     if (data !== undefined) continue;
     const m = c.message;
-    const addText = (s: string | undefined) => {
+    // The limit is checked as each part arrives (and for the whole): a part that would
+    // pass it is refused at once and not kept.
+    const addText = async (s: string | undefined): Promise<boolean> => {
       const x = s?.trim();
-      if (x) message.text = message.text ? `${message.text}\n\n${x}` : x;
+      if (!x) return true;
+      const joined = message.text ? `${message.text}\n\n${x}` : x;
+      if ([...joined].length > MESSAGE_MAX) {
+        await kit.say(t("petitions:errors.tooLong", { max: MESSAGE_MAX }));
+        return false;
+      }
+      message.text = joined;
+      return true;
     };
     if (m?.text !== undefined) {
-      addText(m.text);
+      await addText(m.text);
     } else if (message.files.length >= opts.maxFiles) {
       await kit.say(t("petitions:errors.tooManyAttachments", { max: opts.maxFiles }));
     } else {
-      const file = await acceptFile(kit, m);
-      if (file) {
-        message.files.push(file);
-        addText(m?.caption);
-      }
+      const file = [...(m?.caption ?? "")].length > MESSAGE_MAX ? null : await acceptFile(kit, m);
+      if (file && (await addText(m?.caption))) message.files.push(file);
+      else if (!file && m?.caption) await kit.say(t("petitions:errors.tooLong", { max: MESSAGE_MAX }));
     }
     prompt = status();
   }

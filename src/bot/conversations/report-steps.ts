@@ -14,6 +14,7 @@ import {
 } from "../../reporting/parse.js";
 import type { AnswerPatch } from "../../reporting/report-service.js";
 import type { EntryView, TaskView } from "../../reporting/report-view.js";
+import { hasWords } from "../../shared/text.js";
 import { DomainError } from "../../shared/errors.js";
 import { measureCard, percent, short } from "../features/reporting-format.js";
 import { type Answer, type Check, type Kit, type Nav, OPTION_PREFIX as OPT } from "./kit.js";
@@ -445,7 +446,12 @@ export async function taskFlow(
       const prompt = existing
         ? `${t("reportingBot:task.askTitle")}\n${t("reportingBot:task.current", { value: short(title, 300) })}`
         : t("reportingBot:task.askTitle");
-      const a = await kit.askText(prompt, { max: 1000, nav: ["back", "leave", "cancel"] });
+      const a = await kit.askText(prompt, {
+        max: 1000,
+        nav: ["back", "leave", "cancel"],
+        validate: (s) =>
+          hasWords(s) ? { ok: true, value: s } : { ok: false, key: "reporting:validation.noWords" },
+      });
       if (a.nav === "back" || a.nav === "skip") return { nav: "back" };
       if (a.nav) return { nav: a.nav };
       title = a.value;
