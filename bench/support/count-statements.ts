@@ -23,11 +23,18 @@ clientProto.query = function (this: unknown, ...args: unknown[]) {
 
 type Queryable = Record<string, (...args: unknown[]) => Promise<unknown>>;
 
-function countCalls(target: Queryable, names: string[], extra = 0) {
+/** BENCH_STATEMENTS_LOG=1 also prints every statement counted on PGlite (first 160 characters). */
+const log = process.env.BENCH_STATEMENTS_LOG === "1";
+
+function countCalls(target: Queryable, names: string[]) {
   for (const name of names) {
     const original = target[name]!.bind(target);
     target[name] = (...args: unknown[]) => {
-      count += 1 + extra;
+      count++;
+      if (log)
+        console.log(
+          `[sql] ${String((args[0] as { sql?: string })?.sql ?? name.toUpperCase()).slice(0, 160)}`,
+        );
       return original(...args);
     };
   }
@@ -41,6 +48,7 @@ factoryProto.connect = async function (this: unknown) {
   const start = adapter.startTransaction!.bind(adapter);
   adapter.startTransaction = async (...args: unknown[]) => {
     count++; // BEGIN
+    if (log) console.log("[sql] BEGIN");
     const tx = (await start(...args)) as Queryable;
     countCalls(tx, ["queryRaw", "executeRaw", "commit", "rollback"]);
     return tx;
