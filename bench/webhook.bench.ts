@@ -1,69 +1,65 @@
 /**
- * Webhook load test: real albabot instances (`src/main.ts` with BOT_MODE=webhook, child
- * processes) take a replayed mix of citizen and official updates from autocannon in this
- * process over loopback, for ~10 s per mode (BENCH_WEBHOOK_SECONDS):
- *   - one instance on PostgreSQL,
- *   - two instances on one PostgreSQL (autocannon splits its connections between them),
- *   - one instance on PGlite,
- *   - one instance on PostgreSQL with Telegram's pacing of the bot's calls.
- * The bot's Bot API calls go to a fake Bot API (the emulator behind node:http) in this
- * process, unpaced (TELEGRAM_THROTTLE=false) except in the last mode (30 calls/s per
- * instance, 1/s per chat, as Telegram allows).
+ * Webhook load test, albabot against a reference bot on the same work.
  *
- * Reported: updates answered per second and answer latency p50/p99 (the webhook answers
- * once the update is stored and holds its chat), updates handled per second (from the
- * instances' /metrics, including the drain after the load stops), mean handler time,
- * chat-lock waits, peak RSS of the instance(s), CPU of the instances, PostgreSQL and this
- * process (total and per handled update), transactions per update, the database's wait events
- * sampled from pg_stat_activity, and the machine's load: the evidence of what limits
- * throughput.
+ * albabot (`src/main.ts` with BOT_MODE=webhook) and the reference bot (bench/reference/main.ts:
+ * grammY `webhookCallback` + Prisma, one INSERT and one reply per update) run as child
+ * processes, one at a time, interleaved (albabot, reference, albabot, reference, …,
+ * BENCH_WEBHOOK_ROUNDS rounds, default 3), on PostgreSQL (when reachable) and on PGlite.
+ * Each run gets a fresh copy of one seeded database (officials with plans of several
+ * measures, petition topics and routing) and takes the same fixed replay from autocannon in
+ * this process over loopback (40 connections, as Telegram): every chat through its whole
+ * script — citizens file a complete petition, officials answer two measures of their
+ * report, plus menus, help and free text (bench/webhook-updates.ts) — after a warm-up on
+ * other chats. The bots' Bot API calls go to a fake Bot API (the emulator behind
+ * node:http) in this process, unpaced.
+ *
+ * Per run and as the median of the rounds, with the ratio albabot/reference:
+ *   - updates/s: updates handled per second, from the first request until the bot has
+ *     finished every update (albabot acknowledges an update once stored and handles it
+ *     right after; the reference answers when done);
+ *   - p50/p99 of the webhook answer;
+ *   - Node CPU ms/update (the bot process, which includes the database on PGlite);
+ *   - PostgreSQL CPU ms/update (the server processes connected to the run's database);
+ *   - SQL statements/update, counted in the bot process where statements leave it
+ *     (bench/support/count-statements.ts);
+ *   - peak RSS of the bot process.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { cpus, loadavg, tmpdir } from "node:os";
 import path from "node:path";
+import { PGlite } from "@electric-sql/pglite";
 import autocannon from "autocannon";
 import pg from "pg";
 import { openDatabase } from "../src/db/index.js";
 import { PROJECT_ROOT } from "../src/db/schema-engine.js";
 import { BotApiEmulator, EMULATED_BOT } from "../src/sandbox/bot-api-emulator.js";
-import { SECRET_HEADER } from "../src/server/webhook.js";
-import { type BenchDatabase, benchDatabases, printTable } from "./support/databases.js";
-import { ReplayUpdates, seedOfficialsSql } from "./webhook-updates.js";
+import { printTable, uniqueDatabaseName } from "./support/databases.js";
+import { MEASURES_PER_PLAN, ReplayUpdates, seedOfficialsSql } from "./webhook-updates.js";
 
-const DURATION_S = Number(process.env.BENCH_WEBHOOK_SECONDS ?? 10);
-const WARMUP_S = 2;
+const ROUNDS = Number(process.env.BENCH_WEBHOOK_ROUNDS ?? 3);
 const CONNECTIONS = 40; // Telegram's default max_connections
-const CITIZENS = 360;
-const OFFICIALS = 240;
+const CITIZENS = Number(process.env.BENCH_WEBHOOK_CITIZENS ?? 60);
+const OFFICIALS = Number(process.env.BENCH_WEBHOOK_OFFICIALS ?? 40);
+const WARM_CITIZENS = 12;
+const WARM_OFFICIALS = 8;
+/** The warm-up's chats come after the measured ones (officials: seeded up to here). */
+const WARM_FIRST_CHAT = Math.max(CITIZENS, OFFICIALS);
+const SEEDED_OFFICIALS = WARM_FIRST_CHAT + WARM_OFFICIALS;
 const TOKEN = "123456789:BENCH-token-for-the-fake-bot-api-000";
 const SECRET = "bench-webhook-secret-0123456789";
+const SECRET_HEADER = "x-telegram-bot-api-secret-token";
+const PG_URL = process.env.BENCH_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/test";
 
-interface Mode {
-  label: string;
-  engine: "PostgreSQL" | "PGlite";
-  instances: number;
-  /** Telegram's pacing of the bot's own calls (TELEGRAM_THROTTLE). */
-  throttle: boolean;
-}
-
-const MODES: Mode[] = [
-  { label: "1 instance, PostgreSQL", engine: "PostgreSQL", instances: 1, throttle: false },
-  { label: "2 instances, PostgreSQL", engine: "PostgreSQL", instances: 2, throttle: false },
-  { label: "1 instance, PGlite", engine: "PGlite", instances: 1, throttle: false },
-  {
-    label: "1 instance, PostgreSQL, paced as for Telegram",
-    engine: "PostgreSQL",
-    instances: 1,
-    throttle: true,
-  },
-];
+type Engine = "PostgreSQL" | "PGlite";
+type BotKind = "albabot" | "reference";
 
 /** The fake Bot API: the emulator answering over HTTP on 127.0.0.1. */
 async function startFakeBotApi(): Promise<{ server: Server; url: string; emulator: BotApiEmulator }> {
   const emulator = new BotApiEmulator(EMULATED_BOT);
+  emulator.maxCalls = 10_000;
   const server = createServer(async (req: IncomingMessage, res) => {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
@@ -109,76 +105,87 @@ function peakRssMb(pid: number): number {
   }
 }
 
-/**
- * The PostgreSQL processes working for the benchmark: the backends connected to its
- * database and the server's background writers (WAL writer, checkpointer…), not the
- * backends of other databases on the same server.
- */
-async function postgresPids(url: string, dbName: string): Promise<number[]> {
+async function withClient<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    const { rows } = await client.query<{ pid: number }>(
-      `SELECT pid FROM pg_stat_activity
-       WHERE (datname = $1 AND pid <> pg_backend_pid()) OR backend_type <> 'client backend'`,
-      [dbName],
-    );
-    return rows.map((r) => r.pid);
+    return await fn(client);
   } finally {
     await client.end();
   }
 }
 
-/** CPU seconds used since `before` by the processes alive now (new ones: all of it). */
-function cpuSince(before: Map<number, number>, pids: number[]): number {
-  return pids.reduce((sum, pid) => sum + Math.max(0, cpuSeconds(pid) - (before.get(pid) ?? 0)), 0);
+const urlOf = (dbName: string) => {
+  const url = new URL(PG_URL);
+  url.pathname = `/${dbName}`;
+  return url.toString();
+};
+
+/** The server processes connected to the run's database. */
+async function backendPids(dbName: string): Promise<number[]> {
+  return withClient(PG_URL, async (c) => {
+    const { rows } = await c.query<{ pid: number }>(
+      `SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`,
+      [dbName],
+    );
+    return rows.map((r) => r.pid);
+  });
 }
 
 const cpuOf = (pids: number[]) => new Map(pids.map((p) => [p, cpuSeconds(p)]));
-
-const sumCpu = (pids: number[]) => pids.reduce((s, p) => s + cpuSeconds(p), 0);
+/** CPU seconds used since `before` by the processes alive now (new ones: all of it). */
+const cpuSince = (before: Map<number, number>, pids: number[]) =>
+  pids.reduce((sum, pid) => sum + Math.max(0, cpuSeconds(pid) - (before.get(pid) ?? 0)), 0);
 
 interface Instance {
   child: ChildProcess;
-  port: number;
   url: string;
   stderr: string[];
+  statementsFile: string;
 }
 
-async function startInstance(env: Record<string, string>): Promise<Instance> {
+async function startInstance(kind: BotKind, env: Record<string, string>, workDir: string): Promise<Instance> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
-    cwd: PROJECT_ROOT,
-    env: {
-      PATH: process.env.PATH ?? "",
-      HOME: process.env.HOME ?? "",
-      ...env,
-      BOT_MODE: "webhook",
-      BOT_TOKEN: TOKEN,
-      WEBHOOK_URL: `${url}/telegram`,
-      WEBHOOK_SECRET: SECRET,
-      PORT: String(port),
-      HOST: "127.0.0.1",
-      LOG_LEVEL: "warn",
-      JOBS_ENABLED: "false",
+  const statementsFile = path.join(workDir, `statements-${port}`);
+  const entry = kind === "albabot" ? "src/main.ts" : "bench/reference/main.ts";
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", "--import", "./bench/support/count-statements.ts", entry],
+    {
+      cwd: PROJECT_ROOT,
+      env: {
+        PATH: process.env.PATH ?? "",
+        HOME: process.env.HOME ?? "",
+        ...env,
+        BENCH_STATEMENTS_FILE: statementsFile,
+        BOT_MODE: "webhook",
+        BOT_TOKEN: TOKEN,
+        WEBHOOK_URL: `${url}/telegram`,
+        WEBHOOK_SECRET: SECRET,
+        PORT: String(port),
+        HOST: "127.0.0.1",
+        LOG_LEVEL: "warn",
+        JOBS_ENABLED: "false",
+        TELEGRAM_THROTTLE: "false",
+      },
+      stdio: ["ignore", "ignore", "pipe"],
     },
-    stdio: ["ignore", "ignore", "pipe"],
-  });
+  );
   const stderr: string[] = [];
   child.stderr?.on("data", (d: Buffer) => stderr.push(d.toString()));
-  const deadline = Date.now() + 90_000;
+  const deadline = Date.now() + 120_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`instance exited: ${stderr.join("").slice(-2000)}`);
+    if (child.exitCode !== null) throw new Error(`${kind} exited: ${stderr.join("").slice(-2000)}`);
     const ok = await fetch(`${url}/healthz`).then(
       (r) => r.status === 200,
       () => false,
     );
     if (ok) break;
-    if (Date.now() > deadline) throw new Error(`instance did not start: ${stderr.join("").slice(-2000)}`);
-    await new Promise((r) => setTimeout(r, 250));
+    if (Date.now() > deadline) throw new Error(`${kind} did not start: ${stderr.join("").slice(-2000)}`);
+    await new Promise((r) => setTimeout(r, 200));
   }
-  return { child, port, url, stderr };
+  return { child, url, stderr, statementsFile };
 }
 
 async function stopInstance(i: Instance): Promise<void> {
@@ -188,6 +195,15 @@ async function stopInstance(i: Instance): Promise<void> {
   const timer = setTimeout(() => i.child.kill("SIGKILL"), 15_000);
   await exited;
   clearTimeout(timer);
+}
+
+async function statements(i: Instance): Promise<number> {
+  await new Promise((r) => setTimeout(r, 250)); // the counter is written every 100 ms
+  try {
+    return Number(readFileSync(i.statementsFile, "utf8"));
+  } catch {
+    return 0;
+  }
 }
 
 async function scrape(i: Instance): Promise<Map<string, number>> {
@@ -200,26 +216,33 @@ async function scrape(i: Instance): Promise<Map<string, number>> {
   return out;
 }
 
-function metricSum(samples: Map<string, number>[], prefix: string): number {
+function metric(samples: Map<string, number>, prefix: string): number {
   let sum = 0;
-  for (const s of samples) for (const [k, v] of s) if (k === prefix || k.startsWith(`${prefix}{`)) sum += v;
+  for (const [k, v] of samples) if (k === prefix || k.startsWith(`${prefix}{`)) sum += v;
   return sum;
 }
 
-/** Waits (at most 30 s) until no instance has updates in flight. */
-async function drain(instances: Instance[]): Promise<void> {
-  for (let k = 0; k < 300; k++) {
-    const s = await Promise.all(instances.map(scrape));
-    if (metricSum(s, "albabot_updates_in_flight") === 0) return;
-    await new Promise((r) => setTimeout(r, 100));
+/** Updates the bot finished so far (albabot: its metrics; the reference answers when done). */
+async function handledSoFar(kind: BotKind, i: Instance, answered: number): Promise<number> {
+  if (kind === "reference") return answered;
+  return metric(await scrape(i), "albabot_updates_handled_total");
+}
+
+/** Waits (at most 120 s) until albabot has no update in flight. */
+async function drain(kind: BotKind, i: Instance): Promise<void> {
+  if (kind === "reference") return;
+  for (let k = 0; k < 2400; k++) {
+    if (metric(await scrape(i), "albabot_updates_in_flight") === 0) return;
+    await new Promise((r) => setTimeout(r, 50));
   }
 }
 
-async function load(urls: string[], replay: ReplayUpdates, seconds: number) {
+async function load(url: string, replay: ReplayUpdates) {
   return autocannon({
-    url: urls as unknown as string, // autocannon takes several targets; its types say one
+    url,
     connections: CONNECTIONS,
-    duration: seconds,
+    amount: replay.total,
+    timeout: 60,
     requests: [
       {
         method: "POST",
@@ -231,198 +254,260 @@ async function load(urls: string[], replay: ReplayUpdates, seconds: number) {
   });
 }
 
-/** Transactions committed in the benchmark database so far. */
-async function commits(url: string): Promise<number> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ n: string }>(
-      `SELECT xact_commit AS n FROM pg_stat_database WHERE datname = current_database()`,
-    );
-    return Number(rows[0]?.n ?? 0);
-  } finally {
-    await client.end();
-  }
-}
-
-/** Samples what the benchmark database's sessions wait on, every 100 ms. */
-function sampleWaits(url: string, dbName: string) {
-  const client = new pg.Client({ connectionString: url });
-  const counts = new Map<string, number>();
-  let samples = 0;
-  let stop = false;
-  const done = (async () => {
-    await client.connect();
-    while (!stop) {
-      const { rows } = await client.query<{ w: string; n: number }>(
-        `SELECT CASE WHEN state = 'active' THEN coalesce(wait_event_type || ':' || wait_event, 'CPU')
-                     ELSE coalesce(state, '?') END AS w, count(*)::int AS n
-         FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid() GROUP BY 1`,
-        [dbName],
-      );
-      samples++;
-      for (const r of rows) counts.set(r.w, (counts.get(r.w) ?? 0) + r.n);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    await client.end();
-  })();
-  return {
-    async finish(): Promise<string> {
-      stop = true;
-      await done;
-      const busy = [...counts].filter(([w]) => !w.startsWith("idle"));
-      busy.sort((a, b) => b[1] - a[1]);
-      return busy
-        .slice(0, 3)
-        .map(([w, n]) => `${w} ${(n / Math.max(1, samples)).toFixed(1)}`)
-        .join(", ");
-    },
-  };
-}
-
-interface Prepared {
-  env: Record<string, string>;
-  pgUrl?: string;
-  dbName: string;
+/** A seeded database that every run copies. */
+interface Seeded {
+  /** A fresh copy for one run: the bot's environment and how to read and drop it. */
+  copy(): Promise<RunDatabase>;
   dispose(): Promise<void>;
 }
 
-/** A fresh database with the seeded officials, closed again (PGlite: one process per folder). */
-async function prepareDatabase(engine: Mode["engine"], targets: BenchDatabase[]): Promise<Prepared | null> {
-  if (engine === "PGlite") {
-    const dir = mkdtempSync(path.join(tmpdir(), "albabot-bench-webhook-"));
-    const db = await openDatabase({ dataDir: dir });
-    for (const sql of seedOfficialsSql(OFFICIALS)) await db.prisma.$executeRawUnsafe(sql);
-    await db.close();
-    return {
-      env: { DATA_DIR: dir },
-      dbName: "pglite",
-      dispose: async () => rmSync(dir, { recursive: true, force: true }),
-    };
-  }
-  const target = targets.find((t) => t.label === "PostgreSQL");
-  if (!target) return null;
-  const db = await target.open();
-  for (const sql of seedOfficialsSql(OFFICIALS)) await db.prisma.$executeRawUnsafe(sql);
-  const rows = await db.prisma.$queryRawUnsafe<{ name: string }[]>(`SELECT current_database() AS name`);
-  const name = rows[0]!.name;
+interface RunDatabase {
+  env: Record<string, string>;
+  dbName?: string;
+  /** Rows the run left: petitions filed and report entries completed (albabot's work done). */
+  outcome(): Promise<string>;
+  dispose(): Promise<void>;
+}
+
+const OUTCOME_SQL = `SELECT (SELECT count(*) FROM "Petition")::int AS petitions,
+  (SELECT count(*) FROM "ReportEntry" WHERE completion IS NOT NULL)::int AS entries`;
+
+async function seedPostgres(): Promise<Seeded> {
+  const seedName = uniqueDatabaseName("webhook_seed");
+  await withClient(PG_URL, (c) => c.query(`CREATE DATABASE "${seedName}"`));
+  const db = await openDatabase({ url: urlOf(seedName) });
+  for (const sql of seedOfficialsSql(SEEDED_OFFICIALS)) await db.prisma.$executeRawUnsafe(sql);
   await db.close();
-  const url = new URL(process.env.BENCH_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/test");
-  url.pathname = `/${name}`;
-  return {
-    env: { DATABASE_URL: url.toString() },
-    pgUrl: url.toString(),
-    dbName: name,
-    dispose: () => target.dispose(),
+  const drop = async (name: string) => {
+    await withClient(PG_URL, (c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
   };
+  return {
+    async copy() {
+      const dbName = uniqueDatabaseName("webhook");
+      await withClient(PG_URL, (c) => c.query(`CREATE DATABASE "${dbName}" TEMPLATE "${seedName}"`));
+      return {
+        env: { DATABASE_URL: urlOf(dbName) },
+        dbName,
+        outcome: () =>
+          withClient(urlOf(dbName), async (c) => {
+            const r = (await c.query<{ petitions: number; entries: number }>(OUTCOME_SQL)).rows[0]!;
+            return `${r.petitions} petitions, ${r.entries} entries`;
+          }),
+        dispose: () => drop(dbName),
+      };
+    },
+    dispose: () => drop(seedName),
+  };
+}
+
+async function seedPglite(): Promise<Seeded> {
+  const seedDir = mkdtempSync(path.join(tmpdir(), "albabot-bench-webhook-seed-"));
+  const db = await openDatabase({ dataDir: seedDir });
+  for (const sql of seedOfficialsSql(SEEDED_OFFICIALS)) await db.prisma.$executeRawUnsafe(sql);
+  await db.close();
+  return {
+    async copy() {
+      const dir = mkdtempSync(path.join(tmpdir(), "albabot-bench-webhook-"));
+      cpSync(path.join(seedDir, "db"), path.join(dir, "db"), { recursive: true });
+      return {
+        env: { DATA_DIR: dir },
+        async outcome() {
+          const lite = new PGlite(path.join(dir, "db"));
+          try {
+            const r = (await lite.query<{ petitions: number; entries: number }>(OUTCOME_SQL)).rows[0]!;
+            return `${r.petitions} petitions, ${r.entries} entries`;
+          } finally {
+            await lite.close();
+          }
+        },
+        dispose: async () => rmSync(dir, { recursive: true, force: true }),
+      };
+    },
+    dispose: async () => rmSync(seedDir, { recursive: true, force: true }),
+  };
+}
+
+interface Figures {
+  "updates/s": number;
+  "p50 ms": number;
+  "p99 ms": number;
+  "Node CPU ms/upd": number;
+  "PG CPU ms/upd": number;
+  "SQL/upd": number;
+  "peak RSS MB": number;
+}
+
+const FIGURES: (keyof Figures)[] = [
+  "updates/s",
+  "p50 ms",
+  "p99 ms",
+  "Node CPU ms/upd",
+  "PG CPU ms/upd",
+  "SQL/upd",
+  "peak RSS MB",
+];
+
+async function oneRun(
+  kind: BotKind,
+  engine: Engine,
+  seeded: Seeded,
+  apiUrl: string,
+  firstUpdateId: number,
+): Promise<{ figures: Figures; note: string }> {
+  const database = await seeded.copy();
+  const workDir = mkdtempSync(path.join(tmpdir(), "albabot-bench-run-"));
+  let instance: Instance | undefined;
+  try {
+    instance = await startInstance(kind, { ...database.env, TELEGRAM_API_ROOT: apiUrl }, workDir);
+    const warm = new ReplayUpdates({
+      citizens: WARM_CITIZENS,
+      officials: WARM_OFFICIALS,
+      firstChat: WARM_FIRST_CHAT,
+      firstUpdateId,
+    });
+    const warmResult = await load(instance.url, warm); // JIT, pools, first-contact rows
+    await drain(kind, instance);
+
+    const replay = new ReplayUpdates({
+      citizens: CITIZENS,
+      officials: OFFICIALS,
+      firstUpdateId: firstUpdateId + 1_000_000,
+    });
+    const pid = instance.child.pid!;
+    const handled0 = await handledSoFar(kind, instance, warmResult["2xx"]);
+    const stmts0 = await statements(instance);
+    const pg0 = database.dbName ? cpuOf(await backendPids(database.dbName)) : new Map<number, number>();
+    const cpu0 = cpuSeconds(pid);
+    const t0 = performance.now();
+    const result = await load(instance.url, replay);
+    await drain(kind, instance);
+    const elapsed = (performance.now() - t0) / 1000;
+    const cpu = cpuSeconds(pid) - cpu0;
+    const pgCpu = database.dbName ? cpuSince(pg0, await backendPids(database.dbName)) : 0;
+    const handled = (await handledSoFar(kind, instance, warmResult["2xx"] + result["2xx"])) - handled0;
+    const stmts = (await statements(instance)) - stmts0;
+    const rss = peakRssMb(pid);
+    await stopInstance(instance);
+    const problems = result.non2xx + result.errors + result.timeouts;
+    const note =
+      `${engine} ${kind}: ${handled} of ${replay.total} updates handled` +
+      (problems ? `, ${result.non2xx} non-2xx, ${result.errors + result.timeouts} errors/timeouts` : "") +
+      (kind === "albabot" ? `; left ${await database.outcome()}` : "");
+    const per = (x: number) => (handled ? x / handled : 0);
+    return {
+      figures: {
+        "updates/s": handled / elapsed,
+        "p50 ms": result.latency.p50,
+        "p99 ms": result.latency.p99,
+        "Node CPU ms/upd": per(cpu * 1000),
+        "PG CPU ms/upd": per(pgCpu * 1000),
+        "SQL/upd": per(stmts),
+        "peak RSS MB": rss,
+      },
+      note,
+    };
+  } finally {
+    if (instance) await stopInstance(instance);
+    await database.dispose();
+    rmSync(workDir, { recursive: true, force: true });
+  }
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+
+function fmt(key: keyof Figures, v: number): string {
+  if (key === "updates/s" || key === "peak RSS MB") return v.toFixed(0);
+  if (key === "p50 ms" || key === "p99 ms") return v.toFixed(0);
+  return v.toFixed(2);
+}
+
+async function reachable(): Promise<boolean> {
+  try {
+    await withClient(PG_URL, async () => undefined);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export async function run(): Promise<void> {
   const api = await startFakeBotApi();
-  const targets = await benchDatabases("webhook");
-  const rows: Record<string, string | number>[] = [];
+  const engines: Engine[] = (await reachable()) ? ["PostgreSQL", "PGlite"] : ["PGlite"];
+  const perRound: Record<string, string | number>[] = [];
+  const medians: Record<string, string | number>[] = [];
   const notes: string[] = [];
   let nextUpdateId = 1;
   try {
-    for (const mode of MODES) {
-      const prepared = await prepareDatabase(mode.engine, targets);
-      if (!prepared) {
-        console.log(`(${mode.label}: skipped, no ${mode.engine})`);
-        continue;
-      }
-      const { env, pgUrl, dbName } = prepared;
-
-      const instances: Instance[] = [];
+    for (const engine of engines) {
+      const seeded = engine === "PostgreSQL" ? await seedPostgres() : await seedPglite();
+      const runs: Record<BotKind, Figures[]> = { albabot: [], reference: [] };
       try {
-        for (let i = 0; i < mode.instances; i++) {
-          instances.push(
-            await startInstance({
-              ...env,
-              TELEGRAM_API_ROOT: api.url,
-              TELEGRAM_THROTTLE: String(mode.throttle),
-            }),
-          );
+        for (let round = 1; round <= ROUNDS; round++) {
+          for (const kind of ["albabot", "reference"] as BotKind[]) {
+            const r = await oneRun(kind, engine, seeded, api.url, nextUpdateId);
+            nextUpdateId += 10_000_000;
+            runs[kind].push(r.figures);
+            notes.push(`round ${round}, ${r.note}`);
+            perRound.push({
+              engine,
+              round,
+              bot: kind,
+              ...Object.fromEntries(FIGURES.map((k) => [k, fmt(k, r.figures[k])])),
+              load: loadavg()[0]!.toFixed(1),
+            });
+          }
+          const a = runs.albabot.at(-1)!;
+          const b = runs.reference.at(-1)!;
+          perRound.push({
+            engine,
+            round,
+            bot: "ratio",
+            ...Object.fromEntries(FIGURES.map((k) => [k, b[k] ? (a[k] / b[k]).toFixed(2) : "-"])),
+            load: "",
+          });
         }
-        const urls = instances.map((i) => i.url);
-        const replay = new ReplayUpdates({
-          citizens: CITIZENS,
-          officials: OFFICIALS,
-          firstUpdateId: nextUpdateId,
-        });
-
-        await load(urls, replay, WARMUP_S); // JIT, pools, first-contact rows
-        await drain(instances);
-        const before = await Promise.all(instances.map(scrape));
-        const pids = instances.map((i) => i.child.pid!);
-        const pgCpu0 = cpuOf(pgUrl ? await postgresPids(pgUrl, dbName) : []);
-        const cpu0 = { inst: sumCpu(pids), self: process.cpuUsage() };
-        const waits = pgUrl ? sampleWaits(pgUrl, dbName) : undefined;
-        const commits0 = pgUrl ? await commits(pgUrl) : 0;
-        const t0 = performance.now();
-        const result = await load(urls, replay, DURATION_S);
-        await drain(instances); // the instances finish what they took
-        const elapsed = (performance.now() - t0) / 1000;
-        const after = await Promise.all(instances.map(scrape));
-        const selfCpu = process.cpuUsage(cpu0.self);
-        const waitSummary = waits ? await waits.finish() : "n/a (embedded)";
-        const commitCount = pgUrl ? (await commits(pgUrl)) - commits0 : 0;
-        const cpu = {
-          inst: (sumCpu(pids) - cpu0.inst) / elapsed,
-          pg: (pgUrl ? cpuSince(pgCpu0, await postgresPids(pgUrl, dbName)) : 0) / elapsed,
-          self: (selfCpu.user + selfCpu.system) / 1e6 / elapsed,
-        };
-        const delta = (name: string) => metricSum(after, name) - metricSum(before, name);
-        const handled = delta("albabot_updates_handled_total");
-        const handlerS = delta("albabot_update_handler_seconds_sum");
-        const handlerN = delta("albabot_update_handler_seconds_count");
-        const lockS = delta("albabot_chat_lock_wait_seconds_sum");
-        const lockN = delta("albabot_chat_lock_wait_seconds_count");
-        const rss = instances.map((i) => peakRssMb(i.child.pid!));
-        rows.push({
-          mode: mode.label,
-          "answered/s": Math.round(result.requests.average),
-          "p50 ms": result.latency.p50,
-          "p99 ms": result.latency.p99,
-          "handled/s": Math.round(handled / elapsed),
-          "handler ms": handlerN ? (handlerS / handlerN) * 1000 : 0,
-          "lock wait ms": lockN ? ((lockS / lockN) * 1000).toFixed(2) : "-",
-          "non-2xx/timeouts": `${result.non2xx}/${result.timeouts + result.errors}`,
-          "peak RSS MB": rss.join(" + "),
-          "CPU inst": `${Math.round(cpu.inst * 100)}%`,
-          "CPU pg": mode.engine === "PostgreSQL" ? `${Math.round(cpu.pg * 100)}%` : "-",
-          "CPU load gen": `${Math.round(cpu.self * 100)}%`,
-          "inst CPU ms/upd": handled ? ((cpu.inst * elapsed * 1000) / handled).toFixed(1) : "-",
-          "pg CPU ms/upd": pgUrl && handled ? ((cpu.pg * elapsed * 1000) / handled).toFixed(1) : "-",
-          "xacts/upd": pgUrl && handled ? (commitCount / handled).toFixed(1) : "-",
-          "machine load": loadavg()[0]!.toFixed(1),
-        });
-        for (const row of rows.slice(-1)) row["handler ms"] = Number(row["handler ms"]).toFixed(1);
-        notes.push(`${mode.label}: database sessions busy on average: ${waitSummary || "none"}`);
       } finally {
-        for (const i of instances) await stopInstance(i);
-        await prepared.dispose();
+        await seeded.dispose();
       }
-      nextUpdateId += 10_000_000;
+      const med = (kind: BotKind, k: keyof Figures) => median(runs[kind].map((f) => f[k]));
+      for (const kind of ["albabot", "reference"] as BotKind[]) {
+        medians.push({
+          engine,
+          bot: kind,
+          ...Object.fromEntries(FIGURES.map((k) => [k, fmt(k, med(kind, k))])),
+        });
+      }
+      medians.push({
+        engine,
+        bot: "ratio",
+        ...Object.fromEntries(
+          FIGURES.map((k) => [
+            k,
+            med("reference", k) ? (med("albabot", k) / med("reference", k)).toFixed(2) : "-",
+          ]),
+        ),
+      });
     }
   } finally {
     await new Promise((r) => api.server.close(r));
   }
-  const load1 = loadavg()[0]!.toFixed(1);
   console.log(
-    `load average of the machine at the end: ${load1} (${cpus().length} cores; other work running on it ` +
-      `slows every figure down)`,
+    `${ROUNDS} rounds, albabot and the reference interleaved; per run ${CITIZENS} citizen + ${OFFICIALS} ` +
+      `official chats through their whole scripts (${MEASURES_PER_PLAN} measures per plan), ` +
+      `${CONNECTIONS} connections, after a warm-up on ${WARM_CITIZENS + WARM_OFFICIALS} other chats. ` +
+      `${cpus().length} cores; load average at the end ${loadavg()[0]!.toFixed(1)}.`,
   );
-  console.log(
-    `${DURATION_S} s per mode after ${WARMUP_S} s of warm-up, ${CONNECTIONS} connections, ` +
-      `${CITIZENS} citizen + ${OFFICIALS} official chats, loopback.`,
-  );
-  printTable(rows);
+  console.log("\nEach run:");
+  printTable(perRound);
+  console.log("\nMedian of the rounds (ratio = albabot / reference):");
+  printTable(medians);
   for (const n of notes) console.log(n);
   console.log(
-    "CPU: 100% = one core. 'handled/s' counts updates the instances finished (incl. the drain).\n" +
-      "xacts/upd: transactions in pg_stat_database per handled update (approximate: PostgreSQL\n" +
-      "reports a busy backend's counts up to a second late).\n" +
-      "Fake Bot API calls made by the bots: " +
-      api.emulator.calls.length,
+    "Node CPU includes the database on PGlite (PG CPU is then 0). SQL/upd: statements sent by the bot\n" +
+      "process per handled update, BEGIN and COMMIT included.",
   );
 }

@@ -1,8 +1,9 @@
 /**
  * The databases a benchmark runs on: an embedded PGlite in a temporary folder, and
  * PostgreSQL when BENCH_DATABASE_URL is set or a local `test` database answers on
- * 127.0.0.1:5432. On PostgreSQL each benchmark gets its own fresh database
- * (`albabot_bench_<name>`), so it never touches the tests' data.
+ * 127.0.0.1:5432. On PostgreSQL each benchmark run gets its own fresh database
+ * (`albabot_bench_<name>_<unique suffix>`), so it never touches the tests' data nor another
+ * run's on the same server.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -48,7 +49,7 @@ function pglite(): BenchDatabase {
 }
 
 function postgres(baseUrl: string, name: string): BenchDatabase {
-  const dbName = `albabot_bench_${name.replace(/\W/g, "_")}`;
+  const dbName = uniqueDatabaseName(name);
   let db: Database | null = null;
   const admin = async (sql: string) => {
     const client = new pg.Client({ connectionString: baseUrl });
@@ -74,6 +75,12 @@ function postgres(baseUrl: string, name: string): BenchDatabase {
       await admin(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
     },
   };
+}
+
+/** A database name no other run on the same server uses: albabot_bench_<name>_<time><pid><random>. */
+export function uniqueDatabaseName(name: string): string {
+  const suffix = `${Date.now().toString(36)}${process.pid.toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+  return `albabot_bench_${name.replace(/\W/g, "_")}_${suffix}`.toLowerCase();
 }
 
 /** PGlite always; PostgreSQL when reachable. `name` keeps benchmarks' databases apart. */

@@ -2,7 +2,8 @@
  * Chat users: anyone who talks to the bot. Staff users are linked to a directory person
  * (through an invite); citizens are not.
  */
-import type { ChatChannel } from "../generated/prisma/enums.js";
+import type { User } from "../generated/prisma/client.js";
+import type { ChatChannel, Role } from "../generated/prisma/enums.js";
 import type { Tx } from "../shared/types.js";
 import type { Actor } from "./actor.js";
 
@@ -16,12 +17,70 @@ const withPerson = {
   person: { select: { id: true, orgId: true, unitId: true, roles: true, active: true, fullName: true } },
 } as const;
 
+/** `lastSeenAt` is written again only when older than this (one write per user and window). */
+export const LAST_SEEN_RESOLUTION_MS = 10 * 60_000;
+
+type PersonOfUser = {
+  id: number;
+  orgId: number;
+  unitId: number | null;
+  roles: Role[];
+  active: boolean;
+  fullName: string;
+};
+export type UserWithPerson = User & { person: PersonOfUser | null };
+
 /**
- * Creates or refreshes the user of a chat identity (last seen, reachable again). A new
- * user's first updates may be handled at the same moment (two instances): the one whose
- * insert loses to the other's unique key simply updates the row the other created.
+ * The user of a chat identity with their directory record, in one statement (the bot's
+ * every update starts here).
  */
-export async function ensureUser(tx: Tx, who: ChatIdentity, now: Date) {
+async function findUser(tx: Tx, who: ChatIdentity): Promise<UserWithPerson | null> {
+  const rows = await tx.$queryRaw<(User & { pId: number | null } & Record<string, unknown>)[]>`
+    SELECT u.*, p.id AS "pId", p."orgId" AS "pOrgId", p."unitId" AS "pUnitId", p.roles::text[] AS "pRoles",
+           p.active AS "pActive", p."fullName" AS "pFullName"
+    FROM "User" u LEFT JOIN "Person" p ON p.id = u."personId"
+    WHERE u.channel = ${who.channel}::"ChatChannel" AND u."externalId" = ${who.externalId}`;
+  const row = rows[0];
+  if (!row) return null;
+  const { pId, pOrgId, pUnitId, pRoles, pActive, pFullName, ...user } = row;
+  return {
+    ...(user as unknown as User),
+    person:
+      pId === null
+        ? null
+        : {
+            id: pId,
+            orgId: pOrgId as number,
+            unitId: pUnitId as number | null,
+            roles: pRoles as Role[],
+            active: pActive as boolean,
+            fullName: pFullName as string,
+          },
+  };
+}
+
+/**
+ * Creates or refreshes the user of a chat identity (last seen, reachable again). A known
+ * user whose chat, reachability and last-seen time (within LAST_SEEN_RESOLUTION_MS) are
+ * current costs one read and no write. A new user's first updates may be handled at the
+ * same moment (two instances): the one whose insert loses to the other's unique key simply
+ * updates the row the other created.
+ */
+export async function ensureUser(tx: Tx, who: ChatIdentity, now: Date): Promise<UserWithPerson> {
+  const found = await findUser(tx, who);
+  if (found) {
+    const current =
+      found.chatId === who.chatId &&
+      found.unreachableAt === null &&
+      now.getTime() - found.lastSeenAt.getTime() < LAST_SEEN_RESOLUTION_MS &&
+      found.lastSeenAt.getTime() <= now.getTime();
+    if (current) return found;
+    const updated = await tx.user.update({
+      where: { id: found.id },
+      data: { chatId: who.chatId, lastSeenAt: now, unreachableAt: null },
+    });
+    return { ...updated, person: found.person };
+  }
   const upsert = () =>
     tx.user.upsert({
       where: { channel_externalId: { channel: who.channel, externalId: who.externalId } },
@@ -36,8 +95,6 @@ export async function ensureUser(tx: Tx, who: ChatIdentity, now: Date) {
     return upsert();
   }
 }
-
-export type UserWithPerson = Awaited<ReturnType<typeof ensureUser>>;
 
 export function actorOf(user: UserWithPerson, superAdmin: boolean): Actor {
   const p = user.person && user.person.active ? user.person : null;

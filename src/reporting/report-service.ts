@@ -16,7 +16,7 @@
 import type { Actor } from "../directory/actor.js";
 import { getOrgSettings } from "../directory/settings.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
-import type { FileKind, PeriodKind, Rating, ReportStatus } from "../generated/prisma/enums.js";
+import type { FileKind, PeriodKind, Rating, ReportStatus, TargetType } from "../generated/prisma/enums.js";
 import { formatDate } from "../i18n.js";
 import type { Clock } from "../shared/clock.js";
 import { hasWords } from "../shared/text.js";
@@ -25,7 +25,13 @@ import type { Tx } from "../shared/types.js";
 import { accessTo, check, forbidden, notFound, requireStaffOrAdmin, reviewersOf } from "./access.js";
 import { currentPeriod, isDueIn, nextPeriod } from "./calendar.js";
 import { notifyPeople, reportReviewButtons } from "./notify.js";
-import { narrativeHasFigures, validateAchieved, validateCompletion, validateNarrative } from "./parse.js";
+import {
+  narrativeHasFigures,
+  suggestCompletion,
+  validateAchieved,
+  validateCompletion,
+  validateNarrative,
+} from "./parse.js";
 import { approvedPlan } from "./plan-service.js";
 import { overallCompletion, suggestRating } from "./rating.js";
 import {
@@ -118,6 +124,66 @@ function completionOrNull(input: number | string | null | undefined): number | n
   return r.value;
 }
 
+const EDITABLE: ReportStatus[] = ["DRAFT", "RETURNED"];
+
+/** What saving an answer can change in an entry; the measure's own fields stay as they are. */
+export type EntryAnswer = Pick<
+  EntryView,
+  | "achievedText"
+  | "achievedValue"
+  | "narrative"
+  | "completion"
+  | "skipped"
+  | "answered"
+  | "suggestedCompletion"
+  | "narrativeHasFigures"
+  | "evidence"
+>;
+
+interface EntryRow {
+  id: number;
+  skipped: boolean;
+  achievedText: string | null;
+  achievedValue: number | null;
+  narrative: string | null;
+  completion: number | null;
+  status: ReportStatus;
+  personId: number;
+  targetType: TargetType;
+  targetValue: number | null;
+  evidence: EvidenceView[] | string;
+}
+
+/** The validated columns an answer patch writes. */
+function answerData(targetType: TargetType, patch: AnswerPatch) {
+  const data: {
+    achievedText?: string | null;
+    achievedValue?: number | null;
+    narrative?: string | null;
+    completion?: number | null;
+    skipped?: boolean;
+  } = {};
+  if (patch.achieved !== undefined) {
+    if (patch.achieved === null || String(patch.achieved).trim() === "") {
+      data.achievedText = null;
+      data.achievedValue = null;
+    } else {
+      const r = validateAchieved(targetType, patch.achieved);
+      if (!r.ok) throw new DomainError(r.key, r.params);
+      data.achievedText = r.text;
+      data.achievedValue = r.value;
+    }
+  }
+  if (patch.narrative !== undefined) {
+    const r = validateNarrative(patch.narrative);
+    if (!r.ok) throw new DomainError(r.key, r.params);
+    data.narrative = r.value;
+  }
+  if (patch.completion !== undefined) data.completion = completionOrNull(patch.completion);
+  if (patch.skipped !== undefined) data.skipped = Boolean(patch.skipped);
+  return data;
+}
+
 export class ReportService {
   constructor(private readonly deps: { prisma: PrismaClient; clock: Clock }) {}
 
@@ -160,6 +226,18 @@ export class ReportService {
    * `reporting:errors.noOpenPeriod(Next)`, `periodNotOpen` or `noApprovedPlan`.
    */
   async openReport(actor: Actor, opts: { periodId?: number } = {}): Promise<ReportView> {
+    const ref = await this.openReportRef(actor, opts);
+    return this.view((await loadReport(this.prisma, ref.id)) as LoadedReport, actor);
+  }
+
+  /**
+   * `openReport` without building the view: the report's id and whether the official may
+   * still change it (the conversation then loads the view once).
+   */
+  async openReportRef(
+    actor: Actor,
+    opts: { periodId?: number } = {},
+  ): Promise<{ id: number; editable: boolean }> {
     requireStaffOrAdmin(actor);
     const personId = actor.personId;
     const orgId = actor.orgId;
@@ -194,9 +272,9 @@ export class ReportService {
 
     const existing = await this.prisma.report.findUnique({
       where: { personId_periodId: { personId, periodId: period.id } },
-      select: { id: true },
+      select: { id: true, status: true },
     });
-    if (existing) return this.view((await loadReport(this.prisma, existing.id)) as LoadedReport, actor);
+    if (existing) return { id: existing.id, editable: EDITABLE.includes(existing.status) };
 
     const plan = await approvedPlan(this.prisma, personId, period.year);
     if (!plan) throw new DomainError("reporting:errors.noApprovedPlan", { year: period.year });
@@ -205,25 +283,24 @@ export class ReportService {
       select: { id: true, quarters: true },
     });
     const due = measures.filter((m) => isDueIn(m.quarters, period.kind));
-    let reportId: number;
     try {
-      reportId = await this.prisma.$transaction(async (tx) => {
+      const reportId = await this.prisma.$transaction(async (tx) => {
         const r = await tx.report.create({
           data: { planId: plan.id, personId, periodId: period.id, status: "DRAFT", createdAt: now },
         });
         await tx.reportEntry.createMany({ data: due.map((m) => ({ reportId: r.id, measureId: m.id })) });
         return r.id;
       });
+      return { id: reportId, editable: true };
     } catch (err) {
       // Opened at the same moment from another device: use that one.
       const again = await this.prisma.report.findUnique({
         where: { personId_periodId: { personId, periodId: period.id } },
-        select: { id: true },
+        select: { id: true, status: true },
       });
       if (!again) throw err;
-      reportId = again.id;
+      return { id: again.id, editable: EDITABLE.includes(again.status) };
     }
-    return this.view((await loadReport(this.prisma, reportId)) as LoadedReport, actor);
   }
 
   /** A report by id: the official's own, or one the actor reviews or evaluates. */
@@ -265,37 +342,62 @@ export class ReportService {
     const report = await this.editable(actor, reportId);
     const entry = report.entries.find((e) => e.measureId === measureId);
     if (!entry) throw new DomainError("reporting:errors.notInReport");
-    const data: {
-      achievedText?: string | null;
-      achievedValue?: number | null;
-      narrative?: string | null;
-      completion?: number | null;
-      skipped?: boolean;
-    } = {};
-    if (patch.achieved !== undefined) {
-      if (patch.achieved === null || String(patch.achieved).trim() === "") {
-        data.achievedText = null;
-        data.achievedValue = null;
-      } else {
-        const r = validateAchieved(entry.measure.targetType, patch.achieved);
-        if (!r.ok) throw new DomainError(r.key, r.params);
-        data.achievedText = r.text;
-        data.achievedValue = r.value;
-      }
-    }
-    if (patch.narrative !== undefined) {
-      const r = validateNarrative(patch.narrative);
-      if (!r.ok) throw new DomainError(r.key, r.params);
-      data.narrative = r.value;
-    }
-    if (patch.completion !== undefined) data.completion = completionOrNull(patch.completion);
-    if (patch.skipped !== undefined) data.skipped = Boolean(patch.skipped);
+    const data = answerData(entry.measure.targetType, patch);
     await this.prisma.reportEntry.update({ where: { id: entry.id }, data });
     const fresh = (await loadReport(this.prisma, reportId)) as LoadedReport;
     const ordered = sortedEntries(fresh);
     const index = ordered.findIndex((e) => e.id === entry.id);
     const prev = await previousResults(this.prisma, fresh);
     return entryView(ordered[index] as (typeof ordered)[number], index, prev.get(entry.id) ?? null);
+  }
+
+  /**
+   * Saves part of an answer like `saveAnswer`, for the official filling in their report,
+   * and returns only what an answer changes in the entry (not the measure, not the earlier
+   * results): one read and one conditional write, whatever the size of the report.
+   */
+  async saveEntryAnswer(
+    actor: Actor,
+    reportId: number,
+    measureId: number,
+    patch: AnswerPatch,
+  ): Promise<EntryAnswer> {
+    const rows = await this.prisma.$queryRaw<EntryRow[]>`
+      SELECT e.id, e.skipped, e."achievedText", e."achievedValue", e.narrative, e.completion,
+             r.status::text AS status, r."personId", m."targetType"::text AS "targetType", m."targetValue",
+             (SELECT coalesce(json_agg(json_build_object('id', x.id, 'kind', x.kind, 'fileId', x."fileId",
+                       'fileName', x."fileName", 'mimeType', x."mimeType", 'size', x.size) ORDER BY x.id), '[]'::json)
+              FROM "ReportEvidence" x WHERE x."entryId" = e.id) AS evidence
+      FROM "ReportEntry" e JOIN "Report" r ON r.id = e."reportId" JOIN "Measure" m ON m.id = e."measureId"
+      WHERE e."reportId" = ${reportId} AND e."measureId" = ${measureId}`;
+    const row = rows[0];
+    requireStaffOrAdmin(actor);
+    if (!row || actor.personId === null || row.personId !== actor.personId) {
+      // Someone else's report, or no such entry: the full checks give the exact answer.
+      await this.editable(actor, reportId);
+      throw new DomainError("reporting:errors.notInReport");
+    }
+    if (!EDITABLE.includes(row.status)) throw new DomainError("reporting:errors.notEditable");
+    const data = answerData(row.targetType, patch);
+    const res = await this.prisma.reportEntry.updateMany({
+      where: { id: row.id, report: { status: { in: EDITABLE } } },
+      data,
+    });
+    if (res.count !== 1) throw new DomainError("reporting:errors.notEditable");
+    const e = { ...row, ...data };
+    const evidence =
+      typeof row.evidence === "string" ? (JSON.parse(row.evidence) as EvidenceView[]) : row.evidence;
+    return {
+      achievedText: e.achievedText,
+      achievedValue: e.achievedValue,
+      narrative: e.narrative,
+      completion: e.completion,
+      skipped: e.skipped,
+      answered: isAnswered(e),
+      suggestedCompletion: suggestCompletion(row.targetType, row.targetValue, e.achievedValue),
+      narrativeHasFigures: narrativeHasFigures(e.narrative),
+      evidence,
+    };
   }
 
   /** Attaches a photo or file (by the channel's file id) to a measure's answer. */

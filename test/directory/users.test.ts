@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ensureUser } from "../../src/directory/users.js";
+import { ensureUser, LAST_SEEN_RESOLUTION_MS } from "../../src/directory/users.js";
 import { useTestDatabase } from "../support/db.js";
 
 describe("chat users", () => {
@@ -26,5 +26,35 @@ describe("chat users", () => {
     expect(again.id).toBe(first.id);
     expect(again.unreachableAt).toBeNull();
     expect(again.lastSeenAt.toISOString()).toBe("2026-03-12T02:00:00.000Z");
+  });
+
+  it("a user seen moments ago is read without a write, with their directory record as it is now", async () => {
+    const { prisma } = db();
+    const org = await prisma.organization.create({ data: { slug: "u-org", name: "Байгууллага" } });
+    const person = await prisma.person.create({
+      data: { orgId: org.id, code: "U1", fullName: "Б.Бат", roles: ["OFFICIAL", "UNIT_HEAD"] },
+    });
+    const who = { channel: "TELEGRAM" as const, externalId: "880003", chatId: "880003" };
+    const t0 = new Date("2026-03-10T02:00:00Z");
+    const first = await ensureUser(prisma, who, t0);
+    await prisma.user.update({ where: { id: first.id }, data: { personId: person.id } });
+
+    const soon = await ensureUser(prisma, who, new Date(t0.getTime() + LAST_SEEN_RESOLUTION_MS - 1000));
+    expect(soon.lastSeenAt.toISOString()).toBe(t0.toISOString());
+    expect(soon.person).toEqual({
+      id: person.id,
+      orgId: org.id,
+      unitId: null,
+      roles: ["OFFICIAL", "UNIT_HEAD"],
+      active: true,
+      fullName: "Б.Бат",
+    });
+
+    await prisma.person.update({ where: { id: person.id }, data: { active: false } });
+    const later = new Date(t0.getTime() + LAST_SEEN_RESOLUTION_MS + 1000);
+    const after = await ensureUser(prisma, who, later);
+    expect(after.person?.active).toBe(false);
+    expect(after.lastSeenAt.toISOString()).toBe(later.toISOString());
+    expect((await prisma.user.findUniqueOrThrow({ where: { id: first.id } })).lastSeenAt).toEqual(later);
   });
 });

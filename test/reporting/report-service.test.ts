@@ -348,6 +348,25 @@ describe("reports", () => {
     expect((await caught(reports.saveAnswer(w.actors.adminHead, r.id, id, { achieved: "90" }))).key).toBe(
       "common:errors.forbidden",
     );
+    // The answer a conversation saves is refused the same way.
+    for (const actor of [w.actors.colleague, w.actors.adminHead]) {
+      expect((await caught(reports.saveEntryAnswer(actor, r.id, id, { achieved: "90" }))).key).toBe(
+        "common:errors.forbidden",
+      );
+    }
+    expect(
+      (await caught(reports.saveEntryAnswer(w.actors.otherHead, r.id, id, { achieved: "90" }))).key,
+    ).toBe("common:errors.notFound");
+    expect(
+      (await caught(reports.saveEntryAnswer(w.actors.official, r.id, 987_654, { achieved: "90" }))).key,
+    ).toBe("reporting:errors.notInReport");
+    const saved = await reports.saveEntryAnswer(w.actors.official, r.id, id, {
+      achieved: "90",
+      completion: 95,
+    });
+    expect(saved).toMatchObject({ achievedValue: 90, completion: 95, answered: true, evidence: [] });
+    const entry = (await reports.getReport(w.actors.official, r.id)).entries.find((e) => e.measureId === id);
+    expect(entry).toMatchObject({ achievedValue: 90, completion: 95, answered: true });
     expect((await caught(reports.summary(w.actors.foodHead, r.id))).key).toBe("common:errors.forbidden");
     expect((await caught(reports.getReport(w.actors.otherHead, r.id))).key).toBe("common:errors.notFound");
     expect((await caught(reports.getReport(w.actors.official, 987_654))).key).toBe("common:errors.notFound");

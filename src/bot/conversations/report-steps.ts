@@ -152,36 +152,6 @@ export function firstMissingStep(e: EntryView): MeasureStep {
   return "evidence";
 }
 
-/** What saving an answer can change in an entry; the measure's own fields stay as they are. */
-type AnswerFields = Pick<
-  EntryView,
-  | "achievedText"
-  | "achievedValue"
-  | "narrative"
-  | "completion"
-  | "skipped"
-  | "answered"
-  | "suggestedCompletion"
-  | "narrativeHasFigures"
-  | "evidence"
->;
-
-function answerFields(e: EntryView): AnswerFields {
-  const { achievedText, achievedValue, narrative, completion, skipped, answered } = e;
-  const { suggestedCompletion, narrativeHasFigures, evidence } = e;
-  return {
-    achievedText,
-    achievedValue,
-    narrative,
-    completion,
-    skipped,
-    answered,
-    suggestedCompletion,
-    narrativeHasFigures,
-    evidence,
-  };
-}
-
 async function save(
   kit: Kit,
   st: ReportState,
@@ -191,9 +161,7 @@ async function save(
   const entry = st.entries[index] as EntryView;
   // Only the changed fields come back: the result is kept in the conversation's replay log.
   const res = await attempt(() =>
-    kit.call(async (s) =>
-      answerFields(await s.reporting.reports.saveAnswer(kit.actor, st.reportId, entry.measureId, patch)),
-    ),
+    kit.call((s) => s.reporting.reports.saveEntryAnswer(kit.actor, st.reportId, entry.measureId, patch)),
   );
   if (!res.ok) {
     await kit.say(kit.t(res.error.key, res.error.params));

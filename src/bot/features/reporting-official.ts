@@ -21,10 +21,13 @@ async function openReport(ctx: BotContext, reportId?: number): Promise<void> {
   const reports = ctx.services.reporting.reports;
   let view;
   try {
-    view =
-      reportId === undefined
-        ? await reports.openReport(ctx.actor)
-        : await reports.getReport(ctx.actor, reportId);
+    if (reportId === undefined) {
+      // An editable report: the conversation loads its view itself.
+      const ref = await reports.openReportRef(ctx.actor);
+      if (ref.editable) return enterWith(ctx, REPORT_CONVERSATION, REPORT_NAME, ref.id);
+      reportId = ref.id;
+    }
+    view = await reports.getReport(ctx.actor, reportId);
   } catch (err) {
     if (err instanceof DomainError && err.key === "reporting:errors.noApprovedPlan") {
       await acknowledge(ctx);
