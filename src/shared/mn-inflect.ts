@@ -309,7 +309,7 @@ export function lastNumeral(n: number): NumeralEndings {
 
 function numberEnding(n: number, c: Case, date: boolean): string {
   const e = lastNumeral(n);
-  if (c === "dat") return n === 0 ? "д" : "нд";
+  if (c === "dat") return n === 0 ? "т" : "нд";
   if (c === "gen" && date) return e.attr;
   return e[c];
 }
