@@ -43,8 +43,16 @@ let instance: i18n | undefined;
  * languages the value is left as it is. A value that cannot take an ending (Latin script, an
  * unknown acronym) is followed by a noun in that case: by the placeholder's name (org →
  * "байгууллага", name → "нэртэй хүн") or given as "{{x, gen(noun: байгууллага)}}".
+ * "{{x, lc}}" writes a name with a small first letter in the middle of a sentence.
  */
 export function addCaseFormatters(inst: i18n): void {
+  // "{{period, lc}}": a name that starts a sentence on its own, in the middle of one
+  // ("2026 оны хагас жил"); a first word in capitals ("I улирал") stays as it is.
+  inst.services.formatter?.add("lc", (value: unknown, lng: string | undefined) => {
+    const s = String(value ?? "");
+    if (lng !== "mn" || !/^\p{Lu}\p{Ll}/u.test(s)) return s;
+    return s[0]!.toLocaleLowerCase("mn") + s.slice(1);
+  });
   for (const c of CASES) {
     inst.services.formatter?.add(
       c,

@@ -59,6 +59,9 @@ export const FLEETING: Readonly<Record<string, string>> = {
   бусад: "бусд",
   мэргэжилтэн: "мэргэжилтн",
   ажилтан: "ажилтн",
+  өргөдөл: "өргөдл",
+  гомдол: "гомдл",
+  талархал: "талархл",
 };
 
 /** Nouns with a hidden н in the genitive, dative and ablative: алба → албаны, албанд, албанаас. */
