@@ -35,8 +35,8 @@ const NUMBERS_AND_DATES = new Set([
 ]);
 
 describe("Mongolian texts", () => {
-  it("glue no case ending to a placeholder or to bold text", () => {
-    const glued = mn.filter(([, text]) => /(\}\}|<\/b>)-(?!р[^а-яёөү])[а-яёөүА-ЯЁӨҮ]/u.test(text));
+  it("glue no case ending to a placeholder, bold text, a quotation or a command", () => {
+    const glued = mn.filter(([, text]) => /(\}\}|<\/b>|»|\/[a-z]+)-(?!р[^а-яёөү])[а-яёөүА-ЯЁӨҮ]/u.test(text));
     expect(glued.map(([key, text]) => `${key}: ${text}`)).toEqual([]);
   });
 
