@@ -1,6 +1,7 @@
 /**
  * Case endings read by a reviewer: every person, organisation and unit name of the demo data,
- * the examples, the seed documents and the tests; the numbers 0–100; the days of a year.
+ * the examples, the seed documents and the tests, the kinds and topics of petitions; the
+ * numbers 0–100; the days of a year.
  * Each row is the name, then its genitive, accusative, dative-locative, ablative,
  * instrumental, comitative and directional forms (for a name of several words, the forms of
  * its last word; the words before it do not change).
@@ -98,6 +99,14 @@ const NAMES = `
   Захиргаа, удирдлагын хэлтэс | хэлтсийн | хэлтсийг | хэлтэст | хэлтсээс | хэлтсээр | хэлтэстэй | хэлтэс рүү
   Газрын харилцааны хэлтэс | хэлтсийн | хэлтсийг | хэлтэст | хэлтсээс | хэлтсээр | хэлтэстэй | хэлтэс рүү
   Татан буугдсан алба | албаны | албыг | албанд | албанаас | албаар | албатай | алба руу
+  Өргөдөл | Өргөдлийн | Өргөдлийг | Өргөдөлд | Өргөдлөөс | Өргөдлөөр | Өргөдөлтэй | Өргөдөл рүү
+  Гомдол | Гомдлын | Гомдлыг | Гомдолд | Гомдлоос | Гомдлоор | Гомдолтой | Гомдол руу
+  Талархал | Талархлын | Талархлыг | Талархалд | Талархлаас | Талархлаар | Талархалтай | Талархал руу
+  Санал хүсэлт | хүсэлтийн | хүсэлтийг | хүсэлтэд | хүсэлтээс | хүсэлтээр | хүсэлттэй | хүсэлт рүү
+  Шүүмжлэл | Шүүмжлэлийн | Шүүмжлэлийг | Шүүмжлэлд | Шүүмжлэлээс | Шүүмжлэлээр | Шүүмжлэлтэй | Шүүмжлэл рүү
+  Бусад | Бусдын | Бусдыг | Бусдад | Бусдаас | Бусдаар | Бусадтай | Бусад руу
+  Газрын асуудал | асуудлын | асуудлыг | асуудалд | асуудлаас | асуудлаар | асуудалтай | асуудал руу
+  Нийгмийн халамж | халамжийн | халамжийг | халамжид | халамжаас | халамжаар | халамжтай | халамж руу
 `;
 
 // number | gen | acc | dat | abl | ins | com | dir   (what follows the digits)
