@@ -6,6 +6,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import i18next, { type i18n, type TFunction } from "i18next";
 import { PROJECT_ROOT } from "./db/schema-engine.js";
+import { CASES, FALLBACK_NOUNS, inflectOr } from "./shared/mn-inflect.js";
 
 export const LOCALES = ["mn", "en"] as const;
 export type Locale = (typeof LOCALES)[number];
@@ -36,6 +37,35 @@ export function escapeHtml(value: unknown): string {
 
 let instance: i18n | undefined;
 
+/**
+ * Mongolian case endings as formatters: "{{org, gen}}", "{{name, com}}", "{{due, gen}}",
+ * "{{n, acc}}" (cases: gen acc dat abl ins com dir; see src/shared/mn-inflect.ts). In other
+ * languages the value is left as it is. A value that cannot take an ending (Latin script, an
+ * unknown acronym) is followed by a noun in that case: by the placeholder's name (org →
+ * "байгууллага", name → "нэртэй хүн") or given as "{{x, gen(noun: байгууллага)}}".
+ * "{{x, lc}}" writes a name with a small first letter in the middle of a sentence.
+ */
+export function addCaseFormatters(inst: i18n): void {
+  // "{{period, lc}}": a name that starts a sentence on its own, in the middle of one
+  // ("2026 оны хагас жил"); a first word in capitals ("I улирал") stays as it is.
+  inst.services.formatter?.add("lc", (value: unknown, lng: string | undefined) => {
+    const s = String(value ?? "");
+    if (lng !== "mn" || !/^\p{Lu}\p{Ll}/u.test(s)) return s;
+    return s[0]!.toLocaleLowerCase("mn") + s.slice(1);
+  });
+  for (const c of CASES) {
+    inst.services.formatter?.add(
+      c,
+      (value: unknown, lng: string | undefined, options: Record<string, unknown>) => {
+        if (lng !== "mn" || value === undefined || value === null || value === "") return String(value ?? "");
+        const key = typeof options.interpolationkey === "string" ? options.interpolationkey : "";
+        const noun = typeof options.noun === "string" ? options.noun : FALLBACK_NOUNS[key];
+        return inflectOr(value, c, noun) ?? String(value);
+      },
+    );
+  }
+}
+
 /** The shared i18next instance (initialised synchronously on first use). */
 export function getI18n(defaultLocale: Locale = "mn"): i18n {
   if (instance) return instance;
@@ -53,6 +83,7 @@ export function getI18n(defaultLocale: Locale = "mn"): i18n {
     interpolation: { escapeValue: true, escape: escapeHtml },
     returnNull: false,
   });
+  addCaseFormatters(inst);
   instance = inst;
   return inst;
 }

@@ -1,6 +1,6 @@
 /**
  * A report as a paper to sign, in the table layout of seed 000: DOCX (and XLSX with the same
- * columns). Title "<UNIT> <POSITION> <NAME>-ИЙН <YEAR> ОНЫ <PERIOD> ГҮЙЦЭТГЭЛИЙН ТАЙЛАН",
+ * columns). Title "<UNIT'S> <POSITION> <NAME'S> <YEAR> ОНЫ <PERIOD> ГҮЙЦЭТГЭЛИЙН ТАЙЛАН",
  * section one with the plan's goals (goal rows span the table), the additional tasks,
  * section two with the skills-development goals, the overall completion and rating, then
  * the signature lines (prepared by the official, reviewed by the head).
@@ -14,6 +14,7 @@ import { formatDate, type Locale, translator } from "../i18n.js";
 import type { Clock } from "../shared/clock.js";
 import { accessTo, check, notFound, reviewersOf } from "./access.js";
 import { type DocxNode, docx } from "./docx.js";
+import { reportTitle } from "./export-title.js";
 import { type LoadedReport, loadReport, sortedEntries } from "./report-view.js";
 
 const {
@@ -71,10 +72,6 @@ export interface ReportDocument {
 const MIME_DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
 const MIME_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
-function upper(s: string | null | undefined): string {
-  return (s ?? "").toLocaleUpperCase("mn");
-}
-
 function monthsText(year: number, start: number | null, end: number | null): string {
   if (start === null || end === null) return "";
   const p = (n: number) => String(n).padStart(2, "0");
@@ -91,15 +88,13 @@ export function reportDocument(
   const t = ((key: string, params: Record<string, unknown> = {}) =>
     base(key, { ...params, interpolation: { escapeValue: false } })) as unknown as TFunction;
   const year = report.period.year;
-  const title = t("reporting:export.title", {
-    unit: upper(report.person.unit?.name),
-    position: upper(report.person.position?.title),
-    name: upper(report.person.fullName),
+  const title = reportTitle(t, locale, {
+    unit: report.person.unit?.name,
+    position: report.person.position?.title,
+    fullName: report.person.fullName,
     year,
     period: t(`reporting:period.title.${report.period.kind}`),
-  })
-    .replace(/\s+/g, " ")
-    .trim();
+  });
 
   const entries = sortedEntries(report);
   const sectionOf = (s: GoalSection) => (s === "SKILLS" ? "skills" : "plan");

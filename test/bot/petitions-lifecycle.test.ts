@@ -183,7 +183,7 @@ describe("the life of a petition in the bot", () => {
     await official.send("Child allowances of soum residents are paid by the soum office.");
     // The soum office uses albabot too: the petition is registered there at once.
     expect(official.text()).toContain(
-      "Petition ӨГ-2026-000001 was forwarded to Сумын Засаг даргын Тамгын газар and registered there as ӨГ-2026-000001. The petitioner has been told.",
+      "Petition ӨГ-2026-000001 was forwarded to Soum Governor's Office and registered there as ӨГ-2026-000001. The petitioner has been told.",
     );
     await tb.deliverOutbox();
     expect(citizen.lastText()).toContain("your petition ӨГ-2026-000001 is outside our competence");

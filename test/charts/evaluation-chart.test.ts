@@ -91,7 +91,7 @@ describe("evaluation chart", () => {
     ]) {
       expect(texts).toContain(label);
     }
-    expect(texts.join("\n")).toContain("2026 оны Хагас жил · Тайлан: 3 / 6 · Дундаж биелэлт: 73.7%");
+    expect(texts.join("\n")).toContain("2026 оны хагас жил · Тайлан: 3 / 6 · Дундаж биелэлт: 73.7%");
     // Unit names are wrapped, never cut.
     expect(texts.join("\n")).toContain("Төрийн захиргааны удирдлагын хэлтэс");
     expect(texts.join("\n")).toContain("Хүнс, хөдөө аж ахуйн хэлтэс");

@@ -11,6 +11,7 @@
  */
 import type { Bot } from "grammy";
 import type { Message, Update, User } from "grammy/types";
+import { afterEach } from "vitest";
 import type { BotContext, BotDeps } from "../../src/bot/context.js";
 import { createBot } from "../../src/bot/index.js";
 import { UpdateLedger } from "../../src/bot/middlewares/dedupe.js";
@@ -24,6 +25,41 @@ import { DeliveryWorker } from "../../src/scheduling/delivery.js";
 import { telegramSender } from "../../src/scheduling/telegram-sender.js";
 import { createServices } from "../../src/services.js";
 import { ManualClock } from "../../src/shared/clock.js";
+
+/**
+ * A case ending glued with a hyphen to a lowercase Mongolian word ("газар-ийн", "хэлтэс-т"):
+ * the text should have gone through the case formatters. Digits and acronyms keep their
+ * hyphen ("2026.01.09-ний", "ЗДТГ-т").
+ */
+export const GLUED_ENDING =
+  /[А-ЯЁӨҮ]?[а-яёөү]+-(?:гийн|ийн|ын|ний|ны|ий|ы|ийг|ыг|г|нд|ад|од|эд|өд|ид|д|т|гаас|гоос|гээс|гөөс|аас|оос|ээс|өөс|иас|иос|гаар|гоор|гээр|гөөр|аар|оор|ээр|өөр|иар|иор|тай|той|тэй|руу|рүү|луу|лүү)(?![а-яёөүА-ЯЁӨҮa-zA-Z0-9])/gu;
+
+export function gluedEndings(text: string): string[] {
+  return [...text.matchAll(GLUED_ENDING)].map((m) => m[0]);
+}
+
+/**
+ * Every chat a test opened, with how many of its messages were read: after each test the
+ * bot's new messages are read for glued endings, and the test fails if one has any.
+ */
+const watched = new Map<BotApiEmulator, Map<number, number>>();
+
+afterEach(() => {
+  const found: string[] = [];
+  for (const [emulator, chats] of watched) {
+    for (const [id, read] of chats) {
+      const messages = emulator.messages(id);
+      chats.set(id, messages.length);
+      for (const m of messages.slice(messages.length < read ? 0 : read)) {
+        if (m.from !== "bot") continue;
+        const texts = [m.text ?? "", m.file?.caption ?? "", ...(m.buttons ?? []).flat().map((b) => b.text)];
+        for (const text of texts)
+          for (const g of gluedEndings(text)) found.push(`${g}  in  ${text.slice(0, 200)}`);
+      }
+    }
+  }
+  if (found.length) throw new Error(`The bot glued a case ending with a hyphen:\n${found.join("\n")}`);
+});
 
 export interface TestBotOptions {
   clock?: ManualClock;
@@ -118,7 +154,11 @@ export class TestChat {
   constructor(
     private readonly tb: TestBot,
     readonly user: User,
-  ) {}
+  ) {
+    const chats = watched.get(tb.emulator) ?? new Map<number, number>();
+    if (!chats.has(user.id)) chats.set(user.id, 0);
+    watched.set(tb.emulator, chats);
+  }
 
   get id(): number {
     return this.user.id;

@@ -284,6 +284,7 @@ export async function intakeConversation(conversation: BotConversation, _ctx: Co
     // Committed: now the citizen may be told.
     await kit.say(
       t("petitionsBot:intake.registered", {
+        kind: t(`petitions:kind.${draft().kind}`).toLocaleLowerCase(locale),
         number: result.number,
         due: formatDate(result.dueAt),
         org: nameIn(locale, o.org),

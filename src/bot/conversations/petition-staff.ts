@@ -178,7 +178,9 @@ async function forwardConversation(conversation: BotConversation, ctx: ConvConte
         await s.petitions.forward(outer.actor, p.id, { toOrgId, toName, reason: reason.value });
         return s.petitions.cardForStaff(outer.actor, p.id);
       });
-      const to = card.forwardedTo?.name ?? toName ?? "";
+      // An organisation of the system is named in the official's language.
+      const target = targets.find((o) => o.id === toOrgId);
+      const to = target ? nameIn(kit.locale, target) : (card.forwardedTo?.name ?? toName ?? "");
       const newNumber = card.forwardedTo?.number;
       const key = newNumber
         ? card.citizenInChat

@@ -306,7 +306,9 @@ export function publicSummaryText(
   if (s.forwarded > 0) parts.push(t("petitionsBot:stats.publicForwarded", { count: s.forwarded }));
   parts.push(t("petitionsBot:stats.publicOpen", { count: s.open.total }));
   if (s.averageDaysToResolve !== null)
-    parts.push(t("petitionsBot:stats.publicAverage", { days: s.averageDaysToResolve }));
+    parts.push(
+      t("petitionsBot:stats.publicAverage", { days: s.averageDaysToResolve, count: s.averageDaysToResolve }),
+    );
   if (s.satisfaction.average !== null)
     parts.push(t("petitionsBot:stats.publicSatisfaction", { average: s.satisfaction.average }));
   return `${t("petitionsBot:stats.publicTitle")}\n\n${parts.join(" ")}`;
