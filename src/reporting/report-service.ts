@@ -4,10 +4,17 @@
  * once, so a draft survives restarts and lost phones), summarised and submitted to the head.
  *
  * - Only the official edits, and only while the report is DRAFT or RETURNED.
- * - A measure counts as answered when it is skipped, or has a completion percent and an
- *   achieved level or narrative. Submitting needs every measure answered.
- * - Overall completion: the mean completion of the measures not skipped (./rating.ts);
- *   the suggested rating follows the organisation's scale.
+ * - A measure counts as answered when it is declared not due (with a reason), or has a
+ *   completion percent and an achieved level or narrative. Passing a measure by ("later")
+ *   leaves it unanswered; submitting needs every measure answered.
+ * - "Not due in this period" is declared with a reason. Where the plan says the measure is
+ *   due (./calendar.ts dueByPlan) the declaration is kept but flagged: it counts as 0% in
+ *   the overall completion and the head is told which measures it concerns.
+ * - Overall completion: the mean completion of the measures (./rating.ts); the suggested
+ *   rating follows the organisation's scale. An achieved level may exceed the target; the
+ *   completion percent stays within 0–100.
+ * - A narrative over 2000 characters is refused unless the official asks for it to be
+ *   shortened (at a sentence or word boundary, ./parse.ts shortenText).
  * - Late: the first submission came after the deadline. A report returned and resubmitted
  *   keeps the flag of its first submission.
  * - The report uses the plan version approved when it was opened; a plan approved later
@@ -22,9 +29,17 @@ import type { Clock } from "../shared/clock.js";
 import { DomainError } from "../shared/errors.js";
 import type { Tx } from "../shared/types.js";
 import { accessTo, check, forbidden, notFound, requireStaffOrAdmin, reviewersOf } from "./access.js";
-import { currentPeriod, isDueIn, nextPeriod } from "./calendar.js";
+import { currentPeriod, dueByPlan, isDueIn, nextPeriod } from "./calendar.js";
 import { notifyPeople, reportReviewButtons } from "./notify.js";
-import { narrativeHasFigures, validateAchieved, validateCompletion, validateNarrative } from "./parse.js";
+import {
+  NOT_DUE_REASON_MAX,
+  narrativeHasFigures,
+  shortenText,
+  validateAchieved,
+  validateCompletion,
+  validateNarrative,
+  validateReportDates,
+} from "./parse.js";
 import { approvedPlan } from "./plan-service.js";
 import { overallCompletion, suggestRating } from "./rating.js";
 import {
@@ -47,10 +62,14 @@ export interface AnswerPatch {
   achieved?: string | null;
   /** What was done, at most 2000 characters. null clears it. */
   narrative?: string | null;
+  /** Save an over-long narrative shortened at a sentence or word boundary instead of refusing it. */
+  shortenNarrative?: boolean;
   /** 0–100 (a number or "85%"). null clears it. */
   completion?: number | string | null;
-  /** Not due this period after all. */
-  skipped?: boolean;
+  /** When the work started and ended ("2026.01.02-06.15"). null clears it. */
+  dates?: string | null;
+  /** Declares the measure not due in this period, with the reason; null takes that back. */
+  notDue?: { reason: string } | null;
 }
 
 export interface EvidenceInput {
@@ -78,8 +97,11 @@ export interface ReportSummary {
   late: boolean;
   total: number;
   answered: number;
+  /** Declared not due. */
   skipped: number;
-  /** Mean completion of the measures not skipped (./rating.ts). */
+  /** Declared not due although the plan says they are due (counted as 0%, shown to the head). */
+  notDueAgainstPlan: string[];
+  /** Mean completion of the measures (./rating.ts). */
   overallCompletion: number | null;
   suggestedRating: Rating | null;
   /** Measures still to answer, and what each lacks. */
@@ -269,7 +291,10 @@ export class ReportService {
       achievedValue?: number | null;
       narrative?: string | null;
       completion?: number | null;
+      dates?: string | null;
       skipped?: boolean;
+      notDueReason?: string | null;
+      notDueFlagged?: boolean;
     } = {};
     if (patch.achieved !== undefined) {
       if (patch.achieved === null || String(patch.achieved).trim() === "") {
@@ -280,21 +305,44 @@ export class ReportService {
         if (!r.ok) throw new DomainError(r.key, r.params);
         data.achievedText = r.text;
         data.achievedValue = r.value;
+        // An achieved level answers the measure: it is due after all.
+        Object.assign(data, { skipped: false, notDueReason: null, notDueFlagged: false });
       }
     }
     if (patch.narrative !== undefined) {
-      const r = validateNarrative(patch.narrative);
+      const text = patch.shortenNarrative && patch.narrative !== null ? shortenText(patch.narrative) : patch.narrative;
+      const r = validateNarrative(text);
       if (!r.ok) throw new DomainError(r.key, r.params);
       data.narrative = r.value;
     }
     if (patch.completion !== undefined) data.completion = completionOrNull(patch.completion);
-    if (patch.skipped !== undefined) data.skipped = Boolean(patch.skipped);
+    if (patch.dates !== undefined) {
+      if (patch.dates === null || patch.dates.trim() === "") data.dates = null;
+      else {
+        const r = validateReportDates(patch.dates, report.period.year);
+        if (!r.ok) throw new DomainError(r.key, r.params);
+        data.dates = r.value;
+      }
+    }
+    if (patch.notDue === null) Object.assign(data, { skipped: false, notDueReason: null, notDueFlagged: false });
+    else if (patch.notDue !== undefined) {
+      const reason = cleanText(patch.notDue.reason, NOT_DUE_REASON_MAX);
+      if (!reason) throw new DomainError("reporting:validation.notDueReason");
+      data.skipped = true;
+      data.notDueReason = reason;
+      data.notDueFlagged = dueByPlan(entry.measure, report.period.kind);
+    }
     await this.prisma.reportEntry.update({ where: { id: entry.id }, data });
     const fresh = (await loadReport(this.prisma, reportId)) as LoadedReport;
     const ordered = sortedEntries(fresh);
     const index = ordered.findIndex((e) => e.id === entry.id);
     const prev = await previousResults(this.prisma, fresh);
-    return entryView(ordered[index] as (typeof ordered)[number], index, prev.get(entry.id) ?? null);
+    return entryView(
+      ordered[index] as (typeof ordered)[number],
+      index,
+      prev.get(entry.id) ?? null,
+      fresh.period,
+    );
   }
 
   /** Attaches a photo or file (by the channel's file id) to a measure's answer. */
@@ -409,6 +457,7 @@ export class ReportService {
       total: entries.length,
       answered: entries.filter(isAnswered).length,
       skipped: entries.filter((e) => e.skipped).length,
+      notDueAgainstPlan: entries.filter((e) => e.skipped && e.notDueFlagged).map((e) => e.measure.number),
       overallCompletion: overall,
       suggestedRating: suggestRating(overall, scale),
       missing,
@@ -421,7 +470,7 @@ export class ReportService {
   }
 
   /**
-   * Hands the report to the head: every measure answered or skipped → SUBMITTED, with the
+   * Hands the report to the head: every measure answered or declared not due → SUBMITTED, with the
    * overall completion, the suggested rating and the late flag; the reviewers are notified.
    */
   async submit(actor: Actor, reportId: number): Promise<ReportView> {
@@ -440,6 +489,7 @@ export class ReportService {
     const suggested = suggestRating(overall, settings.reporting.ratingScale);
     const late = report.submittedAt === null ? now.getTime() > report.period.deadline.getTime() : report.late;
     const reviewers = await reviewersOf(this.prisma, report.person);
+    const flagged = entries.filter((e) => e.skipped && e.notDueFlagged).map((e) => e.measure.number);
     await this.prisma.$transaction(async (tx: Tx) => {
       const res = await tx.report.updateMany({
         where: { id: report.id, status: { in: ["DRAFT", "RETURNED"] } },
@@ -465,6 +515,9 @@ export class ReportService {
             period: { t: `reporting:period.name.${report.period.kind}` },
             completion: overall ?? { t: "reporting:notify.noValue" },
             rating: suggested ? { t: `reporting:rating.${suggested}` } : { t: "reporting:notify.noValue" },
+            notDue: flagged.length
+              ? { t: "reporting:notify.notDueFlagged", params: { count: flagged.length, measures: flagged.join(", ") } }
+              : null,
           },
           buttons: reportReviewButtons(report.id),
         },

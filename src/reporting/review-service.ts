@@ -19,6 +19,7 @@ import { type Actor, hasRole } from "../directory/actor.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
 import type { PeriodKind, Rating, ReportStatus } from "../generated/prisma/enums.js";
 import type { Clock } from "../shared/clock.js";
+import type { PayloadValue } from "../scheduling/outbox.js";
 import { DomainError } from "../shared/errors.js";
 import { accessTo, actorOrg, check, forbidden, notFound, type PersonBrief, reviewersOf } from "./access.js";
 import { currentPeriod, type PeriodView, periodView } from "./calendar.js";
@@ -272,6 +273,7 @@ export class ReviewService {
             year: report.period.year,
             period: { t: `reporting:period.name.${report.period.kind}` },
             rating: { t: `reporting:rating.${rating}` },
+            reason: ratingNote(rating, report.suggestedRating, why),
           },
           buttons: ownReportButtons(report.id),
         },
@@ -474,6 +476,21 @@ export class ReviewService {
       flagged,
     };
   }
+}
+
+/**
+ * What the official is told beside a rating: the head's reason, and the suggested rating
+ * when the given one differs from it.
+ */
+function ratingNote(rating: Rating, suggested: Rating | null, reason: string | null): PayloadValue {
+  if (!reason) return null;
+  if (suggested && suggested !== rating) {
+    return {
+      t: "reporting:notify.ratingReasonDiffers",
+      params: { suggested: { t: `reporting:rating.${suggested}` }, reason },
+    };
+  }
+  return { t: "reporting:notify.ratingReason", params: { reason } };
 }
 
 function reportRow(r: {
