@@ -154,7 +154,9 @@ export async function peopleMissingReports(
   for (const [periodId, list] of duties) {
     out.set(
       periodId,
-      list.filter((d) => !d.submitted).map(({ personId, fullName, unitId, userId }) => ({ personId, fullName, unitId, userId })),
+      list
+        .filter((d) => !d.submitted)
+        .map(({ personId, fullName, unitId, userId }) => ({ personId, fullName, unitId, userId })),
     );
   }
   return out;

@@ -85,7 +85,9 @@ function headRows(doc: ReportDocument): TableRow[] {
   const bottom: DocxNode[] = [];
   doc.columns.forEach((heading, i) => {
     if (i === LEVELS[0]) {
-      top.push(cell(doc.levelsHeading, sum(LEVELS.map(w)), { bold: true, center: true, span: LEVELS.length }));
+      top.push(
+        cell(doc.levelsHeading, sum(LEVELS.map(w)), { bold: true, center: true, span: LEVELS.length }),
+      );
     }
     if ((LEVELS as readonly number[]).includes(i)) {
       bottom.push(cell(heading, w(i), { bold: true, center: true }));

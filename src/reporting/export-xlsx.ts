@@ -1,49 +1,17 @@
 /**
- * The report paper as a spreadsheet with seed 000's columns. Spreadsheet programs do not
- * grow a row to fit wrapped text in merged cells, and LibreOffice does not grow rows that
- * ExcelJS writes without a height, so every row gets a height from its longest cell (the
- * characters per line of each column's width) and every table cell a thin border; the
- * page is A4 landscape, one page wide, with the heading rows repeated on each page.
+ * The report paper as a spreadsheet with seed 000's columns. Every row gets a height from
+ * its longest cell (../shared/xlsx-layout.ts) and every table cell a thin border, so rows
+ * never overlap in LibreOffice; the page is A4 landscape, one page wide, with the heading
+ * rows repeated on each page.
  */
 import ExcelJS from "exceljs";
+import { fitHeight, LINE_HEIGHT, ROW_HEIGHT_PADDING } from "../shared/xlsx-layout.js";
 import type { ReportDocument } from "./export.js";
 
 /** Column widths in characters of the default font. */
 export const XLSX_WIDTHS = [6, 42, 22, 14, 14, 56, 16, 13] as const;
-/** Points per line of 11-point text, and the padding of a row. */
-const LINE_HEIGHT = 15;
-const ROW_PADDING = 4;
 const thin = { style: "thin" as const, color: { argb: "FF000000" } };
 const BORDER = { top: thin, left: thin, bottom: thin, right: thin };
-
-/** Lines a text takes in a column `width` characters wide (wrapped at spaces). */
-export function linesIn(text: string, width: number): number {
-  const room = Math.max(1, Math.floor(width * 1.1) - 1);
-  let lines = 0;
-  for (const paragraph of text.split("\n")) {
-    let used = 0;
-    let count = 1;
-    for (const word of paragraph.split(/\s+/).filter(Boolean)) {
-      const len = word.length;
-      if (used === 0) {
-        count += Math.floor(len / room);
-        used = len % room;
-      } else if (used + 1 + len <= room) {
-        used += 1 + len;
-      } else {
-        count += 1 + Math.floor(len / room);
-        used = len % room;
-      }
-    }
-    lines += count;
-  }
-  return Math.max(1, lines);
-}
-
-function fitHeight(row: ExcelJS.Row, texts: { text: string; width: number }[], bold = false): void {
-  const lines = Math.max(1, ...texts.map((x) => linesIn(x.text, bold ? x.width * 0.9 : x.width)));
-  row.height = lines * LINE_HEIGHT + ROW_PADDING;
-}
 
 /** The same paper as a spreadsheet with the same columns. */
 export async function buildReportXlsx(doc: ReportDocument, sheetName: string): Promise<Buffer> {
@@ -101,7 +69,7 @@ export async function buildReportXlsx(doc: ReportDocument, sheetName: string): P
       doc.columns.map((c, i) => ({ text: i >= 3 && i < 6 ? c : "", width: widths[i] ?? 10 })),
       true,
     );
-    numbers.height = LINE_HEIGHT + ROW_PADDING;
+    numbers.height = LINE_HEIGHT + ROW_HEIGHT_PADDING;
     headings.push(top.number, numbers.number);
     for (const g of goals) {
       span(g.heading, { bold: true, border: true });
@@ -140,8 +108,10 @@ export async function buildReportXlsx(doc: ReportDocument, sheetName: string): P
       fitHeight(
         row,
         [
+          { text: cells[0], width: w[0] ?? 0 },
           { text: cells[1], width: (w[1] ?? 0) + (w[2] ?? 0) + (w[3] ?? 0) + (w[4] ?? 0) },
           { text: cells[2], width: (w[5] ?? 0) + (w[6] ?? 0) },
+          { text: String(cells[3]), width: w[7] ?? 0 },
         ],
         bold,
       );

@@ -210,7 +210,11 @@ export class ReportExport {
 
   async docx(actor: Actor, reportId: number, locale: Locale = "mn"): Promise<ExportedFile> {
     const { doc, base } = await this.document(actor, reportId, locale);
-    return { data: await buildReportDocx(doc), fileName: `${base}${suffix(locale)}.docx`, mimeType: MIME_DOCX };
+    return {
+      data: await buildReportDocx(doc),
+      fileName: `${base}${suffix(locale)}.docx`,
+      mimeType: MIME_DOCX,
+    };
   }
 
   async xlsx(actor: Actor, reportId: number, locale: Locale = "mn"): Promise<ExportedFile> {

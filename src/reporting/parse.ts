@@ -494,7 +494,9 @@ export function validateReportDates(input: unknown, year: number): Parsed<string
   const d = r.value;
   if (d.year !== null && d.year !== year) return fail("reporting:validation.datesYear", { year });
   const days = /^(?:\d{4}\.)?\d{1,2}\.(\d{1,2})-(?:\d{4}\.)?\d{1,2}\.(\d{1,2})$/.exec(
-    normalizeCell(input).replace(/\s*-\s*/g, "-").replace(/\//g, "."),
+    normalizeCell(input)
+      .replace(/\s*-\s*/g, "-")
+      .replace(/\//g, "."),
   );
   const p = (n: number) => pad2(n);
   if (days) {

@@ -310,7 +310,8 @@ export class ReportService {
       }
     }
     if (patch.narrative !== undefined) {
-      const text = patch.shortenNarrative && patch.narrative !== null ? shortenText(patch.narrative) : patch.narrative;
+      const text =
+        patch.shortenNarrative && patch.narrative !== null ? shortenText(patch.narrative) : patch.narrative;
       const r = validateNarrative(text);
       if (!r.ok) throw new DomainError(r.key, r.params);
       data.narrative = r.value;
@@ -324,7 +325,8 @@ export class ReportService {
         data.dates = r.value;
       }
     }
-    if (patch.notDue === null) Object.assign(data, { skipped: false, notDueReason: null, notDueFlagged: false });
+    if (patch.notDue === null)
+      Object.assign(data, { skipped: false, notDueReason: null, notDueFlagged: false });
     else if (patch.notDue !== undefined) {
       const reason = cleanText(patch.notDue.reason, NOT_DUE_REASON_MAX);
       if (!reason) throw new DomainError("reporting:validation.notDueReason");
@@ -516,7 +518,10 @@ export class ReportService {
             completion: overall ?? { t: "reporting:notify.noValue" },
             rating: suggested ? { t: `reporting:rating.${suggested}` } : { t: "reporting:notify.noValue" },
             notDue: flagged.length
-              ? { t: "reporting:notify.notDueFlagged", params: { count: flagged.length, measures: flagged.join(", ") } }
+              ? {
+                  t: "reporting:notify.notDueFlagged",
+                  params: { count: flagged.length, measures: flagged.join(", ") },
+                }
               : null,
           },
           buttons: reportReviewButtons(report.id),

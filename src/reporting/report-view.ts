@@ -197,7 +197,9 @@ export function planDates(
   if (m.dates) return m.dates;
   if (m.startMonth === null || m.endMonth === null) return null;
   const p = (n: number) => String(n).padStart(2, "0");
-  return m.startMonth === m.endMonth ? `${year}.${p(m.startMonth)}` : `${year}.${p(m.startMonth)}-${p(m.endMonth)}`;
+  return m.startMonth === m.endMonth
+    ? `${year}.${p(m.startMonth)}`
+    : `${year}.${p(m.startMonth)}-${p(m.endMonth)}`;
 }
 
 /**

@@ -107,7 +107,6 @@ export interface EvaluationOverview {
   }[];
 }
 
-
 function emptyCounts(): RatingCounts {
   return { EXCELLENT: 0, GOOD: 0, SATISFACTORY: 0, UNSATISFACTORY: 0, unrated: 0 };
 }

@@ -39,7 +39,9 @@ describe("the quarterly report conversation", () => {
 
   /** The dates step: the plan's start–end, one tap (or the answer kept). */
   async function asPlanned(chat: TestChat): Promise<string> {
-    const label = chat.buttonTexts().find((b) => b.startsWith("📅 As planned") || b.startsWith("📅 Төлөвлөгөөний"));
+    const label = chat
+      .buttonTexts()
+      .find((b) => b.startsWith("📅 As planned") || b.startsWith("📅 Төлөвлөгөөний"));
     const keep = chat.buttonTexts().find((b) => /^↩️ Keep «20\d\d\./.test(b));
     expect(label ?? keep, chat.text()).toBeDefined();
     await chat.press((label ?? keep) as string);
@@ -257,7 +259,9 @@ describe("the quarterly report conversation", () => {
     expect(head.lastText()).toContain(
       "submitted the First quarter 2026 performance report. Completion: 73%, suggested rating: Good.",
     );
-    expect(head.lastText()).toContain("⚠️ Marked not due although the plan says they are due: 2.1. They count as 0%.");
+    expect(head.lastText()).toContain(
+      "⚠️ Marked not due although the plan says they are due: 2.1. They count as 0%.",
+    );
     expect(head.buttonTexts()).toEqual(["✅ Approve", "↩️ Return", "⭐ Rate", "📄 Open the report"]);
 
     // Opening the report again shows it read-only, with the exports.

@@ -305,12 +305,13 @@ describe("reviewing reports in the chat", () => {
   });
 
   it("a long report opens in several messages, each within Telegram's limit", async () => {
-    // Seed 000's plan (24 measures, 2025) with long narratives.
+    // Seed 000's plan as shipped in the examples (24 measures, dated in the demo year 2026),
+    // sent to the bot, with long narratives.
     const { prisma } = db();
     const fx = await seedOrganization(prisma);
     await linkTelegram(prisma, TG.official, fx.people.official.id);
     await linkTelegram(prisma, TG.head, fx.people.head.id);
-    const tb = await createTestBot(db(), { clock: new ManualClock("2025-03-10T01:00:00Z") });
+    const tb = await createTestBot(db(), { clock: new ManualClock("2026-03-10T01:00:00Z") });
     const official = tb.chat({ id: TG.official });
     const head = tb.chat({ id: TG.head });
     await sendFile(tb, official, {

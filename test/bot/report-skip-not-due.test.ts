@@ -48,7 +48,9 @@ describe("skipping, not due and long narratives in the report", () => {
     const sentence = "Хууль тогтоомжийг 46 албан хаагчид танилцуулж, 12 удаа зөвлөгөө өгсөн. ";
     const long = sentence.repeat(40).trim();
     await official.send(long);
-    expect(official.text()).toContain(`Your text has ${long.length} characters; at most 2000 fit in the report.`);
+    expect(official.text()).toContain(
+      `Your text has ${long.length} characters; at most 2000 fit in the report.`,
+    );
     const kept = sentence.repeat(Math.floor(2000 / sentence.length)).trim();
     await official.press(`✂️ Save it shortened (${kept.length} characters)`);
     expect(official.text()).toContain(`✂️ Saved shortened: ${kept.length} characters. It now ends: «`);

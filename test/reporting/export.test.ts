@@ -187,8 +187,19 @@ describe("report export", () => {
         .slice(3)
         .map((m) => [...(m[1] ?? "").matchAll(/<w:tc>([\s\S]*?)<\/w:tc>/g)])
         .filter((cells) => cells.length === 8)
-        .map((cells) => [...(cells[i]?.[1] ?? "").matchAll(/<w:t[^>]*>([^<]*)<\/w:t>/g)].map((t) => t[1] ?? "").join(" "));
-    const headings = ["Д/Д", "", "Шалгуур үзүүлэлт", "Суурь түвшин", "Хүрэх түвшин", "", "Эхэлсэн, дууссан хугацаа", "Биелэлтийн хувь"];
+        .map((cells) =>
+          [...(cells[i]?.[1] ?? "").matchAll(/<w:t[^>]*>([^<]*)<\/w:t>/g)].map((t) => t[1] ?? "").join(" "),
+        );
+    const headings = [
+      "Д/Д",
+      "",
+      "Шалгуур үзүүлэлт",
+      "Суурь түвшин",
+      "Хүрэх түвшин",
+      "",
+      "Эхэлсэн, дууссан хугацаа",
+      "Биелэлтийн хувь",
+    ];
     for (const i of [0, 2, 3, 4, 6, 7]) {
       const need = Math.max(longest(body(i)), longest([headings[i] ?? ""], true)) + 160;
       expect(need, `column ${i + 1}`).toBeLessThanOrEqual(grid[i] ?? 0);
@@ -203,7 +214,12 @@ describe("report export", () => {
     await wb.xlsx.load(file.data as never);
     const ws = wb.getWorksheet("Тайлан");
     if (!ws) throw new Error("no sheet");
-    expect(ws.pageSetup).toMatchObject({ orientation: "landscape", fitToPage: true, fitToWidth: 1, fitToHeight: 0 });
+    expect(ws.pageSetup).toMatchObject({
+      orientation: "landscape",
+      fitToPage: true,
+      fitToWidth: 1,
+      fitToHeight: 0,
+    });
     expect(ws.pageSetup.printTitlesRow).toMatch(/^\d+:\d+$/);
     let top = 0;
     ws.eachRow((row, n) => {

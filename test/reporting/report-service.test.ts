@@ -107,7 +107,10 @@ describe("reports", () => {
     expect((await caught(reports.saveAnswer(a, r.id, m["1.1"] as number, { narrative: long }))).key).toBe(
       "reporting:validation.tooLong",
     );
-    const cut = await reports.saveAnswer(a, r.id, m["1.1"] as number, { narrative: long, shortenNarrative: true });
+    const cut = await reports.saveAnswer(a, r.id, m["1.1"] as number, {
+      narrative: long,
+      shortenNarrative: true,
+    });
     expect(cut.narrative?.length).toBeLessThanOrEqual(2000);
     expect(cut.narrative).toBe(sentence.repeat(Math.floor(2000 / sentence.length)).trim());
     const narrative = "Хууль тогтоомжийг 85 албан хаагчдад танилцуулж, 12 зөвлөгөө өглөө.";

@@ -25,7 +25,10 @@ export function isRetryable(err: DomainError): boolean {
   return err.key.startsWith("reporting:validation.") || err.key === "reporting:errors.tooManyEvidence";
 }
 
-export function optionRows(options: { label: string; value: string }[], columns: number): InlineKeyboardButton[][] {
+export function optionRows(
+  options: { label: string; value: string }[],
+  columns: number,
+): InlineKeyboardButton[][] {
   const rows: InlineKeyboardButton[][] = [];
   for (let i = 0; i < options.length; i += columns) {
     rows.push(options.slice(i, i + columns).map((o) => InlineKeyboard.text(o.label, `${OPT}${o.value}`)));

@@ -253,13 +253,17 @@ export async function measureFlow(
         options.push({ label: t("reportingBot:button.planDates", { value: e.planDates }), value: "plan" });
       }
       options.push(...keep(e.dates));
-      const a = await askInput(kit, t("reportingBot:ask.dates", { example: e.planDates ?? "2026.01.02-06.15" }), {
-        nav: navFor(step),
-        max: 40,
-        options,
-        columns: 1,
-        parse: nonEmpty,
-      });
+      const a = await askInput(
+        kit,
+        t("reportingBot:ask.dates", { example: e.planDates ?? "2026.01.02-06.15" }),
+        {
+          nav: navFor(step),
+          max: 40,
+          options,
+          columns: 1,
+          parse: nonEmpty,
+        },
+      );
       nav = a.nav;
       if (!a.nav) {
         if (a.value.option !== "keep") {

@@ -100,9 +100,9 @@ export function measureCard(t: TFunction, e: EntryView, total: number): string {
   }
   if (e.skipped) {
     lines.push(t("reportingBot:card.skipped"));
-    if (e.notDueReason) lines.push(t("reportingBot:card.notDueReason", { reason: short(e.notDueReason, 300) }));
-  }
-  else if (e.achievedText !== null || e.completion !== null || e.narrative !== null) {
+    if (e.notDueReason)
+      lines.push(t("reportingBot:card.notDueReason", { reason: short(e.notDueReason, 300) }));
+  } else if (e.achievedText !== null || e.completion !== null || e.narrative !== null) {
     lines.push(
       t("reportingBot:card.current", {
         achieved: short(e.achievedText, 200) || "—",
