@@ -8,8 +8,9 @@
  * and gives its messages that time as `notBefore` (moved out of quiet hours).
  */
 import { type OrgSettings, parseOrgSettings } from "../directory/settings.js";
-import { Prisma, type PrismaClient } from "../generated/prisma/client.js";
+import type { PrismaClient } from "../generated/prisma/client.js";
 import type { Logger } from "../logger.js";
+import { reportDuties } from "../reporting/due.js";
 import { enqueue, type NewNotification, type PayloadValue } from "../scheduling/outbox.js";
 import { type MessageClass, nextAllowedTime } from "../scheduling/quiet-hours.js";
 import { daysBetween, localParts, parseHhmm, zonedTime } from "../shared/local-time.js";
@@ -140,30 +141,23 @@ export interface MissingReport {
 }
 
 /**
- * For each period: the active people of its organisation with a plan for its year who
- * have not submitted its report (no report, or one in DRAFT or RETURNED). One query for
- * all the periods of a slot, so thousands of officials cost one scan, not one per
- * organisation.
+ * For each period: the people who owe its report and have not handed it in, by the one
+ * definition of src/reporting/due.ts (a plan for the year, not superseded; SUBMITTED or
+ * APPROVED counts as handed in).
  */
 export async function peopleMissingReports(
   prisma: PrismaClient,
   periodIds: number[],
 ): Promise<Map<number, MissingReport[]>> {
-  const out = new Map<number, MissingReport[]>(periodIds.map((id) => [id, []]));
-  if (periodIds.length === 0) return out;
-  const rows = await prisma.$queryRaw<(MissingReport & { periodId: number })[]>`
-    SELECT per.id AS "periodId", p.id AS "personId", p."fullName", p."unitId", u.id AS "userId"
-    FROM "ReportingPeriod" per
-    JOIN "Person" p ON p."orgId" = per."orgId" AND p.active
-    LEFT JOIN "User" u ON u."personId" = p.id
-    WHERE per.id IN (${Prisma.join(periodIds)})
-      AND EXISTS (
-        SELECT 1 FROM "PerformancePlan" pl
-        WHERE pl."personId" = p.id AND pl.year = per.year AND pl.status <> 'SUPERSEDED')
-      AND NOT EXISTS (
-        SELECT 1 FROM "Report" r
-        WHERE r."personId" = p.id AND r."periodId" = per.id AND r.status IN ('SUBMITTED', 'APPROVED'))
-    ORDER BY per.id, p.id`;
-  for (const { periodId, ...person } of rows) out.get(periodId)?.push(person);
+  const duties = await reportDuties(prisma, periodIds);
+  const out = new Map<number, MissingReport[]>();
+  for (const [periodId, list] of duties) {
+    out.set(
+      periodId,
+      list
+        .filter((d) => !d.submitted)
+        .map(({ personId, fullName, unitId, userId }) => ({ personId, fullName, unitId, userId })),
+    );
+  }
   return out;
 }

@@ -15,6 +15,7 @@
  */
 import { type HeadIndex, loadHeadIndex } from "../directory/heads.js";
 import type { JobDeps } from "../scheduling/job-runner.js";
+import { reportDuties } from "../reporting/due.js";
 import type { NewNotification, PayloadButton, PayloadValue } from "../scheduling/outbox.js";
 import { action } from "../shared/actions.js";
 import { addDays, localDay, weekdayOf } from "../shared/local-time.js";
@@ -104,19 +105,8 @@ async function digestsForOrg(deps: JobDeps, org: OrgSlot, now: Date): Promise<nu
 
   const heads = await loadHeadIndex(prisma, org.orgId);
   const open = periods.find((p) => p.opensAt.getTime() <= now.getTime());
-  const [planned, submitted, toReview, petitions] = await Promise.all([
-    open
-      ? prisma.performancePlan.findMany({
-          where: { orgId: org.orgId, year: open.year, status: { not: "SUPERSEDED" } },
-          select: { personId: true },
-        })
-      : [],
-    open
-      ? prisma.report.findMany({
-          where: { periodId: open.id, status: { in: ["SUBMITTED", "APPROVED"] } },
-          select: { personId: true },
-        })
-      : [],
+  const [duties, toReview, petitions] = await Promise.all([
+    open ? reportDuties(prisma, [open.id]).then((m) => m.get(open.id) ?? []) : [],
     prisma.report.findMany({
       where: { status: "SUBMITTED", person: { orgId: org.orgId } },
       select: { reviewerId: true, person: { select: { id: true, unitId: true } } },
@@ -130,8 +120,8 @@ async function digestsForOrg(deps: JobDeps, org: OrgSlot, now: Date): Promise<nu
       select: { dueAt: true, unitId: true, assignee: { select: { id: true, unitId: true } } },
     }),
   ]);
-  const hasPlan = new Set(planned.map((p) => p.personId));
-  const hasSubmitted = new Set(submitted.map((r) => r.personId));
+  // Due and submitted as everywhere else (src/reporting/due.ts).
+  const owes = new Map(duties.map((d) => [d.personId, d]));
   const weekEnd = addDays(org.today, 6);
 
   const rows: NewNotification[] = [];
@@ -142,8 +132,8 @@ async function digestsForOrg(deps: JobDeps, org: OrgSlot, now: Date): Promise<nu
     const buttons: PayloadButton[][] = [];
 
     if (open) {
-      const expected = team.filter((p) => hasPlan.has(p.id));
-      const missing = expected.filter((p) => !hasSubmitted.has(p.id));
+      const expected = team.filter((p) => owes.has(p.id));
+      const missing = expected.filter((p) => !owes.get(p.id)?.submitted);
       if (expected.length > 0) {
         lines.push({
           t: missing.length > 0 ? "scheduling:digest.reports" : "scheduling:digest.reportsAll",

@@ -19,6 +19,7 @@ import { COLORS } from "../charts/theme.js";
 import { formatDate } from "../i18n.js";
 import { PetitionChannel, PetitionKind, SenderType } from "../generated/prisma/enums.js";
 import { DEFAULT_TIME_ZONE } from "../shared/local-time.js";
+import { fitHeight } from "../shared/xlsx-layout.js";
 import type { PetitionStatistics } from "./statistics.js";
 
 export interface StatisticsHeading {
@@ -121,6 +122,26 @@ export async function statisticsXlsx(
   return Buffer.from(await wb.xlsx.writeBuffer());
 }
 
+/**
+ * The workbook's file name: the base and the period's Latin letters and digits
+ * ("petition-statistics-Q1-2026", "orgodol-statistik-2026-I"), never ending in a dash.
+ */
+export function statisticsFileName(base: string, label: string): string {
+  const slug = label.replace(/[^A-Za-z0-9]+/g, "-").replace(/^-+|-+$/g, "");
+  return `${slug ? `${base}-${slug}` : base}.xlsx`;
+}
+
+/** Printed on A4, one page wide, as many pages long as needed. */
+const PRINT = {
+  paperSize: 9,
+  orientation: "portrait" as const,
+  fitToPage: true,
+  fitToWidth: 1,
+  fitToHeight: 0,
+  margins: { left: 0.6, right: 0.6, top: 0.7, bottom: 0.7, header: 0.3, footer: 0.3 },
+};
+const WRAP = { wrapText: true, vertical: "top" as const };
+
 /** Excel refuses []:*?/\ in sheet names and more than 31 characters. */
 function sheetName(name: string): string {
   return name.replace(/[[\]:*?/\\]/g, " ").slice(0, 31);
@@ -136,13 +157,27 @@ function summarySheet(
   d: ReturnType<typeof headingTexts>,
 ): void {
   const { tx } = d;
-  const ws = wb.addWorksheet(sheetName(tx("charts:xlsx.summarySheet")));
-  ws.columns = [{ width: 48 }, { width: 16 }];
+  const ws = wb.addWorksheet(sheetName(tx("charts:xlsx.summarySheet")), { pageSetup: PRINT });
+  // Wide enough for an organisation's full name in two lines; long texts wrap, and every
+  // row is as tall as its text (nothing is cut on screen or in print).
+  const widths = [46, 40];
+  ws.columns = widths.map((width) => ({ width }));
   const title = ws.addRow([tx("charts:xlsx.title")]);
   title.font = { bold: true, size: 13 };
+  title.alignment = WRAP;
   ws.mergeCells(title.number, 1, title.number, 2);
-  ws.addRow([tx("charts:xlsx.org"), d.org]);
-  ws.addRow([tx("charts:xlsx.period"), d.period]);
+  fitHeight(title, [{ text: tx("charts:xlsx.title"), width: 86 * 0.8 }], true);
+  for (const [label, value] of [
+    [tx("charts:xlsx.org"), d.org],
+    [tx("charts:xlsx.period"), d.period],
+  ] as const) {
+    const row = ws.addRow([label, value]);
+    row.alignment = WRAP;
+    fitHeight(row, [
+      { text: label, width: widths[0] as number },
+      { text: value, width: widths[1] as number },
+    ]);
+  }
   const asOf = ws.addRow([d.asOf]);
   asOf.font = { italic: true };
   ws.mergeCells(asOf.number, 1, asOf.number, 2);
@@ -153,7 +188,8 @@ function summarySheet(
 
   for (const r of summaryRows(s, t)) {
     const row = ws.addRow([r.label, r.value ?? tx("charts:none")]);
-    if (r.indent) row.getCell(1).alignment = { indent: 2 };
+    row.getCell(1).alignment = r.indent ? { ...WRAP, indent: 2 } : WRAP;
+    fitHeight(row, [{ text: r.label, width: (widths[0] as number) - (r.indent ? 4 : 0) }]);
     if (r.bold) row.font = { bold: true };
     const cell = row.getCell(2);
     cell.alignment = { horizontal: "right" };
@@ -211,14 +247,30 @@ function breakdownSheet(
   rows: { cells: string[]; count: number }[],
   total: number,
 ): void {
-  const ws = wb.addWorksheet(sheetName(name), { views: [{ state: "frozen", ySplit: 1 }] });
-  ws.columns = [...columns.map((_, i) => ({ width: i === 0 ? 40 : 14 })), { width: 12 }, { width: 16 }];
-  const head = ws.addRow([...columns, tx("charts:xlsx.count"), tx("charts:xlsx.share")]);
+  const ws = wb.addWorksheet(sheetName(name), {
+    views: [{ state: "frozen", ySplit: 1 }],
+    pageSetup: { ...PRINT, printTitlesRow: "1:1" },
+  });
+  const widths = [...columns.map((_, i) => (i === 0 ? 44 : 14)), 12, 16];
+  ws.columns = widths.map((width) => ({ width }));
+  const headTexts = [...columns, tx("charts:xlsx.count"), tx("charts:xlsx.share")];
+  const head = ws.addRow(headTexts);
   head.font = { bold: true };
+  head.alignment = WRAP;
+  fitHeight(
+    head,
+    headTexts.map((text, i) => ({ text, width: widths[i] ?? 12 })),
+    true,
+  );
   const put = (cells: string[], count: number) => {
     const pct = share(count, total);
     const row = ws.addRow([...cells, count, pct ?? tx("charts:none")]);
     const n = columns.length;
+    for (let c = 1; c <= n; c++) row.getCell(c).alignment = WRAP;
+    fitHeight(
+      row,
+      cells.map((text, i) => ({ text, width: widths[i] ?? 14 })),
+    );
     row.getCell(n + 1).numFmt = NUMBER;
     if (pct !== null) row.getCell(n + 2).numFmt = DECIMAL;
     row.getCell(n + 2).alignment = { horizontal: "right" };

@@ -42,6 +42,22 @@ export function isDueIn(quarters: readonly number[], kind: PeriodKind): boolean 
   return quarters.some((q) => QUARTERS_OF[kind].includes(q));
 }
 
+/**
+ * Whether the plan says a measure is due in a period of `kind`: its quarters meet the
+ * period's, and it does not start after the period ends (a measure planned for
+ * September–December is not due in the half-year report even when its row says I–IV).
+ * An official may declare a measure not due only where this is false, or else the
+ * declaration is counted as 0% and shown to the head (./report-service.ts).
+ */
+export function dueByPlan(
+  measure: { quarters: readonly number[]; startMonth: number | null },
+  kind: PeriodKind,
+): boolean {
+  if (!isDueIn(measure.quarters, kind)) return false;
+  const lastMonth = Math.max(...QUARTERS_OF[kind]) * 3;
+  return measure.startMonth === null || measure.startMonth <= lastMonth;
+}
+
 /** A period as services return it (JSON-friendly). */
 export interface PeriodView {
   id: number;

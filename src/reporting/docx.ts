@@ -22,8 +22,11 @@ export interface DocxApi {
   TableCell: new (options: Options) => DocxNode;
   AlignmentType: { CENTER: string; LEFT: string };
   PageOrientation: { LANDSCAPE: string };
-  VerticalAlign: { TOP: string };
+  VerticalAlign: { TOP: string; CENTER: string };
   WidthType: { DXA: string };
+  TableLayoutType: { FIXED: string };
+  VerticalMergeType: { RESTART: string; CONTINUE: string };
+  BorderStyle: { SINGLE: string };
 }
 
 export const docx = loaded as unknown as DocxApi;

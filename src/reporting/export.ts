@@ -5,7 +5,6 @@
  * section two with the skills-development goals, the overall completion and rating, then
  * the signature lines (prepared by the official, reviewed by the head).
  */
-import ExcelJS from "exceljs";
 import type { TFunction } from "i18next";
 import type { Actor } from "../directory/actor.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
@@ -13,26 +12,14 @@ import type { GoalSection } from "../generated/prisma/enums.js";
 import { formatDate, type Locale, translator } from "../i18n.js";
 import type { Clock } from "../shared/clock.js";
 import { accessTo, check, notFound, reviewersOf } from "./access.js";
-import { type DocxNode, docx } from "./docx.js";
+import { buildReportDocx } from "./export-docx.js";
 import { reportTitle } from "./export-title.js";
-import { type LoadedReport, loadReport, sortedEntries } from "./report-view.js";
+import { buildReportXlsx } from "./export-xlsx.js";
+import { overallCompletion } from "./rating.js";
+import { type LoadedReport, loadReport, planDates, sortedEntries } from "./report-view.js";
 
-const {
-  AlignmentType,
-  Document,
-  Packer,
-  PageOrientation,
-  Paragraph,
-  Table,
-  TableCell,
-  TableRow,
-  TextRun,
-  VerticalAlign,
-  WidthType,
-} = docx;
-type Paragraph = DocxNode;
-type Table = DocxNode;
-type TableRow = DocxNode;
+export { buildReportDocx } from "./export-docx.js";
+export { buildReportXlsx } from "./export-xlsx.js";
 
 export interface ExportedFile {
   data: Buffer;
@@ -64,19 +51,16 @@ export interface ReportDocument {
   noTasks: string;
   totals: string[];
   signatures: { label: string; position: string; name: string; date: string | null }[];
+  /** The eight column headings, in seed 000's order. */
   columns: string[];
+  /** Seed 000's heading over the three level columns (baseline, target, achieved). */
+  levelsHeading: string;
   taskColumns: string[];
   labels: { position: string; nameSignature: string; date: string; signature: (name: string) => string };
 }
 
 const MIME_DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
 const MIME_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-
-function monthsText(year: number, start: number | null, end: number | null): string {
-  if (start === null || end === null) return "";
-  const p = (n: number) => String(n).padStart(2, "0");
-  return start === end ? `${year}.${p(start)}` : `${year}.${p(start)}-${p(end)}`;
-}
 
 /** Builds the paper's content from a loaded report in `locale`. */
 export function reportDocument(
@@ -108,7 +92,11 @@ export function reportDocument(
         goals.set(g.number, goal);
       }
       const achieved = e.skipped
-        ? [t("reporting:export.skipped")]
+        ? [
+            e.notDueReason
+              ? t("reporting:export.skippedReason", { reason: e.notDueReason })
+              : t("reporting:export.skipped"),
+          ]
         : [e.achievedText, e.narrative].filter((x): x is string => Boolean(x));
       goal.rows.push({
         no: e.measure.number,
@@ -117,8 +105,14 @@ export function reportDocument(
         baseline: e.measure.baseline ?? "",
         target: e.measure.target ?? "",
         achieved,
-        dates: monthsText(year, e.measure.startMonth, e.measure.endMonth),
-        completion: e.skipped || e.completion === null ? "" : String(e.completion),
+        dates: e.dates ?? planDates(e.measure, year) ?? "",
+        completion: e.skipped
+          ? e.notDueFlagged
+            ? "0"
+            : ""
+          : e.completion === null
+            ? ""
+            : String(e.completion),
       });
     }
     return [...goals.values()];
@@ -132,12 +126,7 @@ export function reportDocument(
 
   const totals: string[] = [];
   if (report.overallCompletion !== null || report.status === "DRAFT" || report.status === "RETURNED") {
-    const counted = entries.filter((e) => !e.skipped && e.completion !== null);
-    const overall =
-      report.overallCompletion ??
-      (counted.length
-        ? Math.round((counted.reduce((s, e) => s + (e.completion ?? 0), 0) / counted.length) * 10) / 10
-        : null);
+    const overall = report.overallCompletion ?? overallCompletion(entries);
     if (overall !== null) totals.push(t("reporting:export.overall", { completion: overall }));
   }
   if (report.rating)
@@ -172,6 +161,7 @@ export function reportDocument(
     columns: (
       ["no", "measure", "indicator", "baseline", "target", "achieved", "dates", "completion"] as const
     ).map((c) => t(`reporting:export.columns.${c}`)),
+    levelsHeading: t("reporting:export.columns.levels"),
     taskColumns: (["no", "title", "result", "completion"] as const).map((c) =>
       t(`reporting:export.taskColumns.${c}`),
     ),
@@ -184,225 +174,17 @@ export function reportDocument(
   };
 }
 
-// ───────────────────────────── DOCX ─────────────────────────────
-
-const FONT = "Times New Roman";
-const COL_WIDTHS = [700, 3300, 1800, 1000, 1000, 4600, 1400, 900];
-const TASK_WIDTHS = [700, 5600, 7000, 1400];
-
-function para(
-  text: string,
-  opts: { bold?: boolean; center?: boolean; size?: number; italics?: boolean } = {},
-) {
-  return new Paragraph({
-    alignment: opts.center ? AlignmentType.CENTER : AlignmentType.LEFT,
-    spacing: { after: 60 },
-    children: [
-      new TextRun({ text, bold: opts.bold, italics: opts.italics, font: FONT, size: opts.size ?? 22 }),
-    ],
-  });
-}
-
-function cell(
-  lines: string[] | string,
-  width: number,
-  opts: { bold?: boolean; span?: number; center?: boolean } = {},
-) {
-  const list = Array.isArray(lines) ? lines : [lines];
-  return new TableCell({
-    width: { size: width, type: WidthType.DXA },
-    columnSpan: opts.span,
-    verticalAlign: VerticalAlign.TOP,
-    children: (list.length ? list : [""]).map((l) =>
-      para(l, { bold: opts.bold, center: opts.center, size: 20 }),
-    ),
-  });
-}
-
-function measureTable(doc: ReportDocument, goals: ReportDocument["sections"][number]["goals"]): Table {
-  const total = COL_WIDTHS.reduce((a, b) => a + b, 0);
-  const rows: TableRow[] = [
-    new TableRow({
-      tableHeader: true,
-      children: doc.columns.map((c, i) => cell(c, COL_WIDTHS[i] ?? 1000, { bold: true, center: true })),
-    }),
-    new TableRow({
-      children: COL_WIDTHS.map((w, i) => cell(i === 0 ? "" : String(i), w, { center: true })),
-    }),
-  ];
-  for (const g of goals) {
-    rows.push(new TableRow({ children: [cell(g.heading, total, { bold: true, span: COL_WIDTHS.length })] }));
-    for (const r of g.rows) {
-      const values = [r.no, r.measure, r.indicator, r.baseline, r.target, r.achieved, r.dates, r.completion];
-      rows.push(new TableRow({ children: values.map((v, i) => cell(v, COL_WIDTHS[i] ?? 1000)) }));
-    }
-  }
-  return new Table({ width: { size: total, type: WidthType.DXA }, columnWidths: COL_WIDTHS, rows });
-}
-
-function taskTable(doc: ReportDocument): Table {
-  const total = TASK_WIDTHS.reduce((a, b) => a + b, 0);
-  return new Table({
-    width: { size: total, type: WidthType.DXA },
-    columnWidths: TASK_WIDTHS,
-    rows: [
-      new TableRow({
-        tableHeader: true,
-        children: doc.taskColumns.map((c, i) =>
-          cell(c, TASK_WIDTHS[i] ?? 1000, { bold: true, center: true }),
-        ),
-      }),
-      ...doc.tasks.map(
-        (task) =>
-          new TableRow({
-            children: [task.no, task.title, task.result, task.completion].map((v, i) =>
-              cell(v, TASK_WIDTHS[i] ?? 1000),
-            ),
-          }),
-      ),
-    ],
-  });
-}
-
-/** The paper as a DOCX file (A4 landscape). */
-export async function buildReportDocx(doc: ReportDocument): Promise<Buffer> {
-  const children: (Paragraph | Table)[] = [para(doc.title, { bold: true, center: true, size: 24 }), para("")];
-  const [first, ...rest] = doc.sections;
-  if (first) {
-    children.push(para(first.heading, { bold: true }), measureTable(doc, first.goals), para(""));
-  }
-  children.push(para(doc.tasksHeading, { bold: true }));
-  children.push(doc.tasks.length ? taskTable(doc) : para(doc.noTasks, { italics: true }), para(""));
-  for (const s of rest) children.push(para(s.heading, { bold: true }), measureTable(doc, s.goals), para(""));
-  for (const line of doc.totals) children.push(para(line, { bold: true }));
-  for (const s of doc.signatures) {
-    children.push(
-      para(""),
-      para(s.label, { bold: true }),
-      para(s.position),
-      para(doc.labels.position, { italics: true, size: 18 }),
-      para(doc.labels.signature(s.name)),
-      para(doc.labels.nameSignature, { italics: true, size: 18 }),
-      para(s.date ?? "....................."),
-      para(doc.labels.date, { italics: true, size: 18 }),
-    );
-  }
-  const file = new Document({
-    creator: "albabot",
-    title: doc.title,
-    sections: [
-      {
-        properties: {
-          page: {
-            size: { orientation: PageOrientation.LANDSCAPE, width: 11906, height: 16838 },
-            margin: { top: 1000, right: 1000, bottom: 1000, left: 1000 },
-          },
-        },
-        children,
-      },
-    ],
-  });
-  return Packer.toBuffer(file);
-}
-
-// ───────────────────────────── XLSX ─────────────────────────────
-
-/** The same paper as a spreadsheet with the same columns. */
-export async function buildReportXlsx(doc: ReportDocument, sheetName: string): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
-  wb.creator = "albabot";
-  const ws = wb.addWorksheet(sheetName.slice(0, 31), {
-    pageSetup: { orientation: "landscape", paperSize: 9, fitToPage: true, fitToWidth: 1, fitToHeight: 0 },
-  });
-  const widths = [8, 45, 25, 12, 12, 60, 16, 12];
-  ws.columns = widths.map((width) => ({ width }));
-  const wrap = { wrapText: true, vertical: "top" } as const;
-  const span = (text: string, bold = false) => {
-    const row = ws.addRow([text]);
-    ws.mergeCells(row.number, 1, row.number, widths.length);
-    row.font = { bold };
-    row.alignment = wrap;
-    return row;
-  };
-  const title = span(doc.title, true);
-  title.alignment = { wrapText: true, horizontal: "center" };
-  title.height = 36;
-  const table = (goals: ReportDocument["sections"][number]["goals"]) => {
-    const head = ws.addRow(doc.columns);
-    head.font = { bold: true };
-    head.alignment = { wrapText: true, vertical: "middle", horizontal: "center" };
-    for (const g of goals) {
-      span(g.heading, true);
-      for (const r of g.rows) {
-        const completion = r.completion === "" ? "" : Number(r.completion);
-        ws.addRow([
-          r.no,
-          r.measure,
-          r.indicator,
-          r.baseline,
-          r.target,
-          r.achieved.join("\n"),
-          r.dates,
-          completion,
-        ]).alignment = wrap;
-      }
-    }
-  };
-  const [first, ...rest] = doc.sections;
-  if (first) {
-    ws.addRow([]);
-    span(first.heading, true);
-    table(first.goals);
-  }
-  ws.addRow([]);
-  span(doc.tasksHeading, true);
-  if (doc.tasks.length) {
-    const head = ws.addRow([
-      doc.taskColumns[0],
-      doc.taskColumns[1],
-      "",
-      "",
-      "",
-      doc.taskColumns[2],
-      "",
-      doc.taskColumns[3],
-    ]);
-    head.font = { bold: true };
-    for (const task of doc.tasks) {
-      ws.addRow([
-        task.no,
-        task.title,
-        "",
-        "",
-        "",
-        task.result,
-        "",
-        task.completion === "" ? "" : Number(task.completion),
-      ]).alignment = wrap;
-    }
-  } else {
-    span(doc.noTasks);
-  }
-  for (const s of rest) {
-    ws.addRow([]);
-    span(s.heading, true);
-    table(s.goals);
-  }
-  ws.addRow([]);
-  for (const line of doc.totals) span(line, true);
-  for (const s of doc.signatures) {
-    ws.addRow([]);
-    span(s.label, true);
-    span(`${s.position} ${doc.labels.position}`);
-    span(`${doc.labels.signature(s.name)} ${doc.labels.nameSignature}`);
-    span(`${s.date ?? "....................."} ${doc.labels.date}`);
-  }
-  return Buffer.from(await wb.xlsx.writeBuffer());
-}
-
 // ───────────────────────────── service ─────────────────────────────
 
-/** Exports reports for the official, their reviewer and the evaluation team. */
+/** The Mongolian paper is the official one; a copy in another language says so in its name. */
+function suffix(locale: Locale): string {
+  return locale === "mn" ? "" : `-${locale}`;
+}
+
+/**
+ * Exports reports for the official, their reviewer and the evaluation team: the Mongolian
+ * paper of seed 000 by default, whatever language the reader uses the bot in.
+ */
 export class ReportExport {
   constructor(private readonly deps: { prisma: PrismaClient; clock: Clock }) {}
 
@@ -423,12 +205,20 @@ export class ReportExport {
 
   async docx(actor: Actor, reportId: number, locale: Locale = "mn"): Promise<ExportedFile> {
     const { doc, base } = await this.document(actor, reportId, locale);
-    return { data: await buildReportDocx(doc), fileName: `${base}.docx`, mimeType: MIME_DOCX };
+    return {
+      data: await buildReportDocx(doc),
+      fileName: `${base}${suffix(locale)}.docx`,
+      mimeType: MIME_DOCX,
+    };
   }
 
   async xlsx(actor: Actor, reportId: number, locale: Locale = "mn"): Promise<ExportedFile> {
     const { doc, base } = await this.document(actor, reportId, locale);
     const sheet = translator(locale)("reporting:export.sheet");
-    return { data: await buildReportXlsx(doc, sheet), fileName: `${base}.xlsx`, mimeType: MIME_XLSX };
+    return {
+      data: await buildReportXlsx(doc, sheet),
+      fileName: `${base}${suffix(locale)}.xlsx`,
+      mimeType: MIME_XLSX,
+    };
   }
 }

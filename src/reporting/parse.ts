@@ -22,6 +22,16 @@ const fail = <T>(key: string, params?: Record<string, unknown>): Parsed<T> =>
 /** At most this many characters per measure text and narrative (seed 003). */
 export const NARRATIVE_MAX = 2000;
 
+/**
+ * The highest achieved percent taken: a level above the target is real (seed 000 reports
+ * 96% against 95%, and counts far over plan), so the level is not capped at 100; the
+ * completion percent is (./rating.ts, suggestCompletion).
+ */
+export const ACHIEVED_PERCENT_MAX = 1000;
+
+/** At most this many characters in the reason a measure is not due in the period. */
+export const NOT_DUE_REASON_MAX = 500;
+
 /** Trims, folds the many dashes and spaces of Word documents into plain ones. */
 export function normalizeCell(raw: unknown): string {
   if (raw === null || raw === undefined) return "";
@@ -364,7 +374,7 @@ export type AchievedCheck =
 
 /**
  * Validates the achieved level an official types, against the measure's target type:
- * PERCENT "92", "92%", "92,5", "70% 85%" (0–100); COUNT "3", "4 удаа", "3 60" (whole,
+ * PERCENT "92", "92%", "92,5", "70% 85%", "150" (0–1000: over the target is allowed); COUNT "3", "4 удаа", "3 60" (whole,
  * not negative); BOOLEAN "тийм"/"үгүй"/"yes"/"no"/1/0; TEXT anything up to 2000 characters.
  */
 export function validateAchieved(targetType: TargetType, input: unknown): AchievedCheck {
@@ -378,8 +388,8 @@ export function validateAchieved(targetType: TargetType, input: unknown): Achiev
       const labelled = LABELLED_PERCENT.exec(text);
       const f = labelled?.[1] ? { ...figuresOf(labelled[1]), percent: true } : figuresOf(text);
       if (f.prose || f.malformed || f.values.length === 0) return refuse("reporting:validation.percent");
-      if (f.values.some((v) => v < 0 || v > 100)) {
-        return refuse("reporting:validation.percentRange", { min: 0, max: 100 });
+      if (f.values.some((v) => v < 0 || v > ACHIEVED_PERCENT_MAX)) {
+        return refuse("reporting:validation.percentRange", { min: 0, max: ACHIEVED_PERCENT_MAX });
       }
       return {
         ok: true,
@@ -451,6 +461,48 @@ export function validateNarrative(input: unknown): Parsed<string | null> {
     return fail("reporting:validation.tooLong", { max: NARRATIVE_MAX, length: text.length });
   }
   return ok(text);
+}
+
+/**
+ * A text cut to at most `max` characters where a reader expects a cut: after the last
+ * sentence that fits (when that keeps at least half of the room), else after the last whole
+ * word, with "…". A text that fits is returned as it is.
+ */
+export function shortenText(input: string, max = NARRATIVE_MAX): string {
+  const text = input.trim();
+  if (text.length <= max) return text;
+  const room = text.slice(0, max);
+  let sentenceEnd = -1;
+  for (const m of room.matchAll(/[.!?…]+(?=\s|$)/gu)) sentenceEnd = m.index + m[0].length;
+  if (sentenceEnd >= max / 2 && (sentenceEnd === room.length || /\s/u.test(text[sentenceEnd] ?? " "))) {
+    return room.slice(0, sentenceEnd).trim();
+  }
+  const cut = text.slice(0, max - 1);
+  const space = cut.search(/\s\S*$/u);
+  const words = (space > max / 2 ? cut.slice(0, space) : cut).replace(/[\s,;:–-]+$/u, "");
+  return `${words}…`;
+}
+
+/**
+ * When the work on a measure started and ended, as an official types it in a report:
+ * "2026.01.02-06.15", "01.02-06.15", "2026.01-03" (the report's year is assumed when none is
+ * written). Kept in the plan's own form: "2026.01.02-06.15".
+ */
+export function validateReportDates(input: unknown, year: number): Parsed<string> {
+  const r = parseDateRange(input);
+  if (!r.ok || r.value === null) return fail("reporting:validation.dates");
+  const d = r.value;
+  if (d.year !== null && d.year !== year) return fail("reporting:validation.datesYear", { year });
+  const days = /^(?:\d{4}\.)?\d{1,2}\.(\d{1,2})-(?:\d{4}\.)?\d{1,2}\.(\d{1,2})$/.exec(
+    normalizeCell(input)
+      .replace(/\s*-\s*/g, "-")
+      .replace(/\//g, "."),
+  );
+  const p = (n: number) => pad2(n);
+  if (days) {
+    return ok(`${year}.${p(d.startMonth)}.${p(Number(days[1]))}-${p(d.endMonth)}.${p(Number(days[2]))}`);
+  }
+  return ok(`${year}.${p(d.startMonth)}-${p(d.endMonth)}`);
 }
 
 /**

@@ -198,6 +198,8 @@ async function readTable(file: Buffer, fileName: string): Promise<Table> {
 
 export interface ParsedMeasure extends MeasureFields {
   row: number;
+  /** Start–end as written ("2026.01.02-06.15"), shown in the report's dates column. */
+  dates: string | null;
   responsible: string | null;
 }
 
@@ -400,6 +402,7 @@ export function parsePlanTable(table: Table, year: number): ParsedPlan {
       targetValue: target.value.value,
       startMonth: range?.startMonth ?? null,
       endMonth: range?.endMonth ?? null,
+      dates: range ? cell("dates").replace(/\s*-\s*/g, "-") : null,
       quarters:
         period.value ?? (range ? quartersOfMonths(range.startMonth, range.endMonth) : [...ALL_QUARTERS]),
       responsible: cell("responsible") || null,

@@ -28,13 +28,24 @@ export function suggestRating(completion: number | null | undefined, scale: Rati
 }
 
 /**
- * A report's overall completion: the mean of the completion percents of its measures that
- * were not skipped (and have a completion), to one decimal; additional tasks do not count.
+ * A report's overall completion: the mean of the completion percents of its measures, to
+ * one decimal; additional tasks do not count. A measure declared not due in the period is
+ * left out when the plan agrees; declared against the plan (`notDueFlagged`) it counts as
+ * 0%. A completion is at most 100 whatever level was reached (the regulation's cap).
  * Null when no measure counts.
  */
-export function overallCompletion(entries: { skipped: boolean; completion: number | null }[]): number | null {
-  const counted = entries.filter((e) => !e.skipped && e.completion !== null);
-  if (counted.length === 0) return null;
-  const mean = counted.reduce((s, e) => s + (e.completion ?? 0), 0) / counted.length;
+export function overallCompletion(
+  entries: { skipped: boolean; notDueFlagged?: boolean; completion: number | null }[],
+): number | null {
+  const values: number[] = [];
+  for (const e of entries) {
+    if (e.skipped) {
+      if (e.notDueFlagged) values.push(0);
+    } else if (e.completion !== null) {
+      values.push(Math.min(100, e.completion));
+    }
+  }
+  if (values.length === 0) return null;
+  const mean = values.reduce((s, v) => s + v, 0) / values.length;
   return Math.round(mean * 10) / 10;
 }

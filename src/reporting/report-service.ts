@@ -4,10 +4,17 @@
  * once, so a draft survives restarts and lost phones), summarised and submitted to the head.
  *
  * - Only the official edits, and only while the report is DRAFT or RETURNED.
- * - A measure counts as answered when it is skipped, or has a completion percent and an
- *   achieved level or narrative. Submitting needs every measure answered.
- * - Overall completion: the mean completion of the measures not skipped (./rating.ts);
- *   the suggested rating follows the organisation's scale.
+ * - A measure counts as answered when it is declared not due (with a reason), or has a
+ *   completion percent and an achieved level or narrative. Passing a measure by ("later")
+ *   leaves it unanswered; submitting needs every measure answered.
+ * - "Not due in this period" is declared with a reason. Where the plan says the measure is
+ *   due (./calendar.ts dueByPlan) the declaration is kept but flagged: it counts as 0% in
+ *   the overall completion and the head is told which measures it concerns.
+ * - Overall completion: the mean completion of the measures (./rating.ts); the suggested
+ *   rating follows the organisation's scale. An achieved level may exceed the target; the
+ *   completion percent stays within 0–100.
+ * - A narrative over 2000 characters is refused unless the official asks for it to be
+ *   shortened (at a sentence or word boundary, ./parse.ts shortenText).
  * - Late: the first submission came after the deadline. A report returned and resubmitted
  *   keeps the flag of its first submission.
  * - The report uses the plan version approved when it was opened; a plan approved later
@@ -23,14 +30,17 @@ import { hasWords } from "../shared/text.js";
 import { DomainError } from "../shared/errors.js";
 import type { Tx } from "../shared/types.js";
 import { accessTo, check, forbidden, notFound, requireStaffOrAdmin, reviewersOf } from "./access.js";
-import { currentPeriod, isDueIn, nextPeriod } from "./calendar.js";
+import { currentPeriod, dueByPlan, isDueIn, nextPeriod } from "./calendar.js";
 import { notifyPeople, reportReviewButtons } from "./notify.js";
 import {
+  NOT_DUE_REASON_MAX,
   narrativeHasFigures,
+  shortenText,
   suggestCompletion,
   validateAchieved,
   validateCompletion,
   validateNarrative,
+  validateReportDates,
 } from "./parse.js";
 import { approvedPlan } from "./plan-service.js";
 import { overallCompletion, suggestRating } from "./rating.js";
@@ -54,10 +64,14 @@ export interface AnswerPatch {
   achieved?: string | null;
   /** What was done, at most 2000 characters. null clears it. */
   narrative?: string | null;
+  /** Save an over-long narrative shortened at a sentence or word boundary instead of refusing it. */
+  shortenNarrative?: boolean;
   /** 0–100 (a number or "85%"). null clears it. */
   completion?: number | string | null;
-  /** Not due this period after all. */
-  skipped?: boolean;
+  /** When the work started and ended ("2026.01.02-06.15"). null clears it. */
+  dates?: string | null;
+  /** Declares the measure not due in this period, with the reason; null takes that back. */
+  notDue?: { reason: string } | null;
 }
 
 export interface EvidenceInput {
@@ -85,8 +99,11 @@ export interface ReportSummary {
   late: boolean;
   total: number;
   answered: number;
+  /** Declared not due. */
   skipped: number;
-  /** Mean completion of the measures not skipped (./rating.ts). */
+  /** Declared not due although the plan says they are due (counted as 0%, shown to the head). */
+  notDueAgainstPlan: string[];
+  /** Mean completion of the measures (./rating.ts). */
   overallCompletion: number | null;
   suggestedRating: Rating | null;
   /** Measures still to answer, and what each lacks. */
@@ -134,6 +151,9 @@ export type EntryAnswer = Pick<
   | "narrative"
   | "completion"
   | "skipped"
+  | "notDueReason"
+  | "notDueFlagged"
+  | "dates"
   | "answered"
   | "suggestedCompletion"
   | "narrativeHasFigures"
@@ -147,40 +167,78 @@ interface EntryRow {
   achievedValue: number | null;
   narrative: string | null;
   completion: number | null;
+  notDueReason: string | null;
+  notDueFlagged: boolean;
+  dates: string | null;
   status: ReportStatus;
   personId: number;
   targetType: TargetType;
   targetValue: number | null;
+  quarters: number[];
+  startMonth: number | null;
+  year: number;
+  periodKind: PeriodKind;
   evidence: EvidenceView[] | string;
 }
 
+/** What validating an answer needs to know of its measure and period. */
+interface AnswerContext {
+  targetType: TargetType;
+  quarters: readonly number[];
+  startMonth: number | null;
+  year: number;
+  periodKind: PeriodKind;
+}
+
 /** The validated columns an answer patch writes. */
-function answerData(targetType: TargetType, patch: AnswerPatch) {
+function answerData(ctx: AnswerContext, patch: AnswerPatch) {
   const data: {
     achievedText?: string | null;
     achievedValue?: number | null;
     narrative?: string | null;
     completion?: number | null;
+    dates?: string | null;
     skipped?: boolean;
+    notDueReason?: string | null;
+    notDueFlagged?: boolean;
   } = {};
   if (patch.achieved !== undefined) {
     if (patch.achieved === null || String(patch.achieved).trim() === "") {
       data.achievedText = null;
       data.achievedValue = null;
     } else {
-      const r = validateAchieved(targetType, patch.achieved);
+      const r = validateAchieved(ctx.targetType, patch.achieved);
       if (!r.ok) throw new DomainError(r.key, r.params);
       data.achievedText = r.text;
       data.achievedValue = r.value;
+      // An achieved level answers the measure: it is due after all.
+      Object.assign(data, { skipped: false, notDueReason: null, notDueFlagged: false });
     }
   }
   if (patch.narrative !== undefined) {
-    const r = validateNarrative(patch.narrative);
+    const text =
+      patch.shortenNarrative && patch.narrative !== null ? shortenText(patch.narrative) : patch.narrative;
+    const r = validateNarrative(text);
     if (!r.ok) throw new DomainError(r.key, r.params);
     data.narrative = r.value;
   }
   if (patch.completion !== undefined) data.completion = completionOrNull(patch.completion);
-  if (patch.skipped !== undefined) data.skipped = Boolean(patch.skipped);
+  if (patch.dates !== undefined) {
+    if (patch.dates === null || patch.dates.trim() === "") data.dates = null;
+    else {
+      const r = validateReportDates(patch.dates, ctx.year);
+      if (!r.ok) throw new DomainError(r.key, r.params);
+      data.dates = r.value;
+    }
+  }
+  if (patch.notDue === null) Object.assign(data, { skipped: false, notDueReason: null, notDueFlagged: false });
+  else if (patch.notDue !== undefined) {
+    const reason = cleanText(patch.notDue.reason, NOT_DUE_REASON_MAX);
+    if (!reason) throw new DomainError("reporting:validation.notDueReason");
+    data.skipped = true;
+    data.notDueReason = reason;
+    data.notDueFlagged = dueByPlan(ctx, ctx.periodKind);
+  }
   return data;
 }
 
@@ -342,13 +400,21 @@ export class ReportService {
     const report = await this.editable(actor, reportId);
     const entry = report.entries.find((e) => e.measureId === measureId);
     if (!entry) throw new DomainError("reporting:errors.notInReport");
-    const data = answerData(entry.measure.targetType, patch);
+    const data = answerData(
+      { ...entry.measure, year: report.period.year, periodKind: report.period.kind },
+      patch,
+    );
     await this.prisma.reportEntry.update({ where: { id: entry.id }, data });
     const fresh = (await loadReport(this.prisma, reportId)) as LoadedReport;
     const ordered = sortedEntries(fresh);
     const index = ordered.findIndex((e) => e.id === entry.id);
     const prev = await previousResults(this.prisma, fresh);
-    return entryView(ordered[index] as (typeof ordered)[number], index, prev.get(entry.id) ?? null);
+    return entryView(
+      ordered[index] as (typeof ordered)[number],
+      index,
+      prev.get(entry.id) ?? null,
+      fresh.period,
+    );
   }
 
   /**
@@ -364,11 +430,14 @@ export class ReportService {
   ): Promise<EntryAnswer> {
     const rows = await this.prisma.$queryRaw<EntryRow[]>`
       SELECT e.id, e.skipped, e."achievedText", e."achievedValue", e.narrative, e.completion,
+             e."notDueReason", e."notDueFlagged", e.dates,
              r.status::text AS status, r."personId", m."targetType"::text AS "targetType", m."targetValue",
+             m.quarters, m."startMonth", p.year, p.kind::text AS "periodKind",
              (SELECT coalesce(json_agg(json_build_object('id', x.id, 'kind', x.kind, 'fileId', x."fileId",
                        'fileName', x."fileName", 'mimeType', x."mimeType", 'size', x.size) ORDER BY x.id), '[]'::json)
               FROM "ReportEvidence" x WHERE x."entryId" = e.id) AS evidence
       FROM "ReportEntry" e JOIN "Report" r ON r.id = e."reportId" JOIN "Measure" m ON m.id = e."measureId"
+      JOIN "ReportingPeriod" p ON p.id = r."periodId"
       WHERE e."reportId" = ${reportId} AND e."measureId" = ${measureId}`;
     const row = rows[0];
     requireStaffOrAdmin(actor);
@@ -378,7 +447,7 @@ export class ReportService {
       throw new DomainError("reporting:errors.notInReport");
     }
     if (!EDITABLE.includes(row.status)) throw new DomainError("reporting:errors.notEditable");
-    const data = answerData(row.targetType, patch);
+    const data = answerData(row, patch);
     const res = await this.prisma.reportEntry.updateMany({
       where: { id: row.id, report: { status: { in: EDITABLE } } },
       data,
@@ -393,6 +462,9 @@ export class ReportService {
       narrative: e.narrative,
       completion: e.completion,
       skipped: e.skipped,
+      notDueReason: e.notDueReason,
+      notDueFlagged: e.notDueFlagged,
+      dates: e.dates,
       answered: isAnswered(e),
       suggestedCompletion: suggestCompletion(row.targetType, row.targetValue, e.achievedValue),
       narrativeHasFigures: narrativeHasFigures(e.narrative),
@@ -514,6 +586,7 @@ export class ReportService {
       total: entries.length,
       answered: entries.filter(isAnswered).length,
       skipped: entries.filter((e) => e.skipped).length,
+      notDueAgainstPlan: entries.filter((e) => e.skipped && e.notDueFlagged).map((e) => e.measure.number),
       overallCompletion: overall,
       suggestedRating: suggestRating(overall, scale),
       missing,
@@ -526,7 +599,7 @@ export class ReportService {
   }
 
   /**
-   * Hands the report to the head: every measure answered or skipped → SUBMITTED, with the
+   * Hands the report to the head: every measure answered or declared not due → SUBMITTED, with the
    * overall completion, the suggested rating and the late flag; the reviewers are notified.
    * `repeatable`: a report already submitted is returned as it is (the same submission
    * repeated by a replayed update) instead of refused.
@@ -554,6 +627,7 @@ export class ReportService {
     const suggested = suggestRating(overall, settings.reporting.ratingScale);
     const late = report.submittedAt === null ? now.getTime() > report.period.deadline.getTime() : report.late;
     const reviewers = await reviewersOf(this.prisma, report.person);
+    const flagged = entries.filter((e) => e.skipped && e.notDueFlagged).map((e) => e.measure.number);
     await this.prisma.$transaction(async (tx: Tx) => {
       const res = await tx.report.updateMany({
         where: { id: report.id, status: { in: ["DRAFT", "RETURNED"] } },
@@ -579,6 +653,12 @@ export class ReportService {
             period: { t: `reporting:period.name.${report.period.kind}` },
             completion: overall ?? { t: "reporting:notify.noValue" },
             rating: suggested ? { t: `reporting:rating.${suggested}` } : { t: "reporting:notify.noValue" },
+            notDue: flagged.length
+              ? {
+                  t: "reporting:notify.notDueFlagged",
+                  params: { count: flagged.length, measures: flagged.join(", ") },
+                }
+              : null,
           },
           buttons: reportReviewButtons(report.id),
         },

@@ -2,9 +2,9 @@
  * The JSON views of a report that the conversation, the head's review and the exports read:
  * plain values and ISO dates only, so a conversation can store them as they are.
  */
-import type { FileKind, GoalSection, Rating, ReportStatus } from "../generated/prisma/enums.js";
+import type { FileKind, GoalSection, PeriodKind, Rating, ReportStatus } from "../generated/prisma/enums.js";
 import type { Tx } from "../shared/types.js";
-import { type PeriodView, periodView } from "./calendar.js";
+import { dueByPlan, type PeriodView, periodView } from "./calendar.js";
 import { type MeasureFields, measureFields } from "./measure.js";
 import { narrativeHasFigures, suggestCompletion } from "./parse.js";
 import { overallCompletion } from "./rating.js";
@@ -38,8 +38,18 @@ export interface EntryView extends MeasureFields {
   achievedValue: number | null;
   narrative: string | null;
   completion: number | null;
+  /** Declared not due in this period (with `notDueReason`). */
   skipped: boolean;
-  /** Skipped, or has a completion and an achieved level or narrative. */
+  notDueReason: string | null;
+  /** Declared not due although the plan says it is due: counted as 0%, shown to the head. */
+  notDueFlagged: boolean;
+  /** The plan says the measure is due in this period (./calendar.ts dueByPlan). */
+  dueByPlan: boolean;
+  /** When the work started and ended, as answered ("2026.01.02-06.15"). */
+  dates: string | null;
+  /** Start–end as the plan writes it, the default of `dates`. */
+  planDates: string | null;
+  /** Declared not due, or has a completion and an achieved level or narrative. */
   answered: boolean;
   /** From achieved vs target (./parse.ts suggestCompletion); null for TEXT or nothing achieved. */
   suggestedCompletion: number | null;
@@ -139,7 +149,12 @@ export function isAnswered(e: {
   return e.skipped || (e.completion !== null && (e.achievedText !== null || e.narrative !== null));
 }
 
-export function entryView(e: LoadedEntry, index: number, previous: PreviousResult | null): EntryView {
+export function entryView(
+  e: LoadedEntry,
+  index: number,
+  previous: PreviousResult | null,
+  period: { kind: PeriodKind; year: number },
+): EntryView {
   const m = e.measure;
   return {
     entryId: e.id,
@@ -154,6 +169,11 @@ export function entryView(e: LoadedEntry, index: number, previous: PreviousResul
     narrative: e.narrative,
     completion: e.completion,
     skipped: e.skipped,
+    notDueReason: e.notDueReason,
+    notDueFlagged: e.notDueFlagged,
+    dueByPlan: dueByPlan(m, period.kind),
+    dates: e.dates,
+    planDates: planDates(m, period.year),
     answered: isAnswered(e),
     suggestedCompletion: suggestCompletion(m.targetType, m.targetValue, e.achievedValue),
     narrativeHasFigures: narrativeHasFigures(e.narrative),
@@ -167,6 +187,19 @@ export function entryView(e: LoadedEntry, index: number, previous: PreviousResul
     })),
     previous,
   };
+}
+
+/** The plan's start–end of a measure: as written, else its months. */
+export function planDates(
+  m: { dates: string | null; startMonth: number | null; endMonth: number | null },
+  year: number,
+): string | null {
+  if (m.dates) return m.dates;
+  if (m.startMonth === null || m.endMonth === null) return null;
+  const p = (n: number) => String(n).padStart(2, "0");
+  return m.startMonth === m.endMonth
+    ? `${year}.${p(m.startMonth)}`
+    : `${year}.${p(m.startMonth)}-${p(m.endMonth)}`;
 }
 
 /**
@@ -215,7 +248,7 @@ export async function previousResults(tx: Tx, report: LoadedReport): Promise<Map
 
 export async function reportView(tx: Tx, report: LoadedReport, now: Date, actorPersonId: number | null) {
   const prev = await previousResults(tx, report);
-  const entries = sortedEntries(report).map((e, i) => entryView(e, i, prev.get(e.id) ?? null));
+  const entries = sortedEntries(report).map((e, i) => entryView(e, i, prev.get(e.id) ?? null, report.period));
   const first = entries.find((e) => !e.answered);
   const live = report.status === "DRAFT" || report.status === "RETURNED";
   const view: ReportView = {

@@ -19,9 +19,11 @@ import { type Actor, hasRole } from "../directory/actor.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
 import type { PeriodKind, Rating, ReportStatus } from "../generated/prisma/enums.js";
 import type { Clock } from "../shared/clock.js";
+import type { PayloadValue } from "../scheduling/outbox.js";
 import { DomainError } from "../shared/errors.js";
 import { accessTo, actorOrg, check, forbidden, notFound, type PersonBrief, reviewersOf } from "./access.js";
 import { currentPeriod, type PeriodView, periodView } from "./calendar.js";
+import { reportDuties, SUBMITTED_STATUSES } from "./due.js";
 import { notifyPeople, ownReportButtons } from "./notify.js";
 import { isRating, RATINGS } from "./rating.js";
 import { type LoadedReport, loadReport, type ReportView, reportView } from "./report-view.js";
@@ -104,8 +106,6 @@ export interface EvaluationOverview {
     overallCompletion: number | null;
   }[];
 }
-
-const REPORTING_ROLES = ["OFFICIAL", "UNIT_HEAD"] as const;
 
 function emptyCounts(): RatingCounts {
   return { EXCELLENT: 0, GOOD: 0, SATISFACTORY: 0, UNSATISFACTORY: 0, unrated: 0 };
@@ -272,6 +272,7 @@ export class ReviewService {
             year: report.period.year,
             period: { t: `reporting:period.name.${report.period.kind}` },
             rating: { t: `reporting:rating.${rating}` },
+            reason: ratingNote(rating, report.suggestedRating, why),
           },
           buttons: ownReportButtons(report.id),
         },
@@ -338,53 +339,43 @@ export class ReviewService {
     }
     const period = await this.period(actor, opts.periodId);
     const unitIds = units.map((u) => u.id);
-    const people = await this.prisma.person.findMany({
-      where: {
-        orgId: period.orgId,
-        unitId: { in: unitIds },
-        active: true,
-        roles: { hasSome: [...REPORTING_ROLES] },
-        ...(actor.personId !== null ? { id: { not: actor.personId } } : {}),
-      },
-      select: { id: true, fullName: true, unitId: true, position: { select: { title: true } } },
-      orderBy: { fullName: "asc" },
-    });
+    // Who owes the report, as the digest and the reminders count (./due.ts).
+    const duties = ((await reportDuties(this.prisma, [period.id])).get(period.id) ?? []).filter(
+      (d) => d.unitId !== null && unitIds.includes(d.unitId) && d.personId !== actor.personId,
+    );
+    const positions = new Map(
+      (
+        await this.prisma.person.findMany({
+          where: { id: { in: duties.map((d) => d.personId) } },
+          select: { id: true, position: { select: { title: true } } },
+        })
+      ).map((p) => [p.id, p.position?.title ?? null]),
+    );
     const reports = await this.prisma.report.findMany({
-      where: { periodId: period.id, person: { unitId: { in: unitIds } } },
+      where: { periodId: period.id, personId: { in: duties.map((d) => d.personId) } },
       include: {
         person: { select: { fullName: true, unitId: true, position: { select: { title: true } } } },
       },
     });
-    const approvedPlans = new Set(
-      (
-        await this.prisma.performancePlan.findMany({
-          where: { personId: { in: people.map((p) => p.id) }, year: period.year, status: "APPROVED" },
-          select: { personId: true },
-        })
-      ).map((p) => p.personId),
-    );
-    const byPerson = new Map(reports.map((r) => [r.personId, r]));
     const out: UnitReports[] = units.map((u) => {
-      const staff = people.filter((p) => p.unitId === u.id);
-      const unitReports = reports.filter((r) => r.person.unitId === u.id && r.personId !== actor.personId);
+      const due = duties.filter((d) => d.unitId === u.id);
+      const unitReports = reports.filter((r) => r.person.unitId === u.id);
       const rows = (status: ReportStatus) =>
         unitReports
           .filter((r) => r.status === status)
           .map(reportRow)
           .sort((a, b) => a.fullName.localeCompare(b.fullName));
-      const missing = staff
-        .filter((p) => {
-          const r = byPerson.get(p.id);
-          return !r || r.status === "DRAFT";
-        })
-        .map((p) => ({
-          personId: p.id,
-          fullName: p.fullName,
-          positionTitle: p.position?.title ?? null,
-          reportId: byPerson.get(p.id)?.id ?? null,
-          hasApprovedPlan: approvedPlans.has(p.id),
-        }));
-      const expected = new Set([...staff.map((p) => p.id), ...unitReports.map((r) => r.personId)]).size;
+      const missing = due
+        .filter((d) => d.status === null || d.status === "DRAFT")
+        .map((d) => ({
+          personId: d.personId,
+          fullName: d.fullName,
+          positionTitle: positions.get(d.personId) ?? null,
+          reportId: d.reportId,
+          hasApprovedPlan: d.hasApprovedPlan,
+        }))
+        .sort((a, b) => a.fullName.localeCompare(b.fullName));
+      const expected = due.length;
       return {
         unitId: u.id,
         unitName: u.name,
@@ -418,12 +409,13 @@ export class ReviewService {
       select: { id: true, name: true },
       orderBy: { id: "asc" },
     });
-    const people = await this.prisma.person.findMany({
-      where: { orgId: period.orgId, active: true, roles: { hasSome: [...REPORTING_ROLES] } },
-      select: { id: true, unitId: true },
-    });
+    // Due and submitted as the digest and the reminders count them (./due.ts).
+    const people = ((await reportDuties(this.prisma, [period.id])).get(period.id) ?? []).map((d) => ({
+      id: d.personId,
+      unitId: d.unitId,
+    }));
     const reports = await this.prisma.report.findMany({
-      where: { periodId: period.id, status: { in: ["SUBMITTED", "APPROVED"] } },
+      where: { periodId: period.id, status: { in: [...SUBMITTED_STATUSES] } },
       include: { person: { select: { fullName: true, unitId: true, unit: { select: { name: true } } } } },
       orderBy: { id: "asc" },
     });
@@ -474,6 +466,21 @@ export class ReviewService {
       flagged,
     };
   }
+}
+
+/**
+ * What the official is told beside a rating: the head's reason, and the suggested rating
+ * when the given one differs from it.
+ */
+function ratingNote(rating: Rating, suggested: Rating | null, reason: string | null): PayloadValue {
+  if (!reason) return null;
+  if (suggested && suggested !== rating) {
+    return {
+      t: "reporting:notify.ratingReasonDiffers",
+      params: { suggested: { t: `reporting:rating.${suggested}` }, reason },
+    };
+  }
+  return { t: "reporting:notify.ratingReason", params: { reason } };
 }
 
 function reportRow(r: {

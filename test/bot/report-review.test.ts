@@ -6,6 +6,7 @@
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
+import JSZip from "jszip";
 import { describe, expect, it } from "vitest";
 import { PROJECT_ROOT } from "../../src/db/schema-engine.js";
 import { ManualClock } from "../../src/shared/clock.js";
@@ -63,6 +64,11 @@ describe("reviewing reports in the chat", () => {
     return { name: m?.file?.name, data: tb.emulator.file(m?.file?.fileId ?? "")?.data };
   }
 
+  async function docxText(data: Buffer | undefined): Promise<string> {
+    const zip = await JSZip.loadAsync(data ?? Buffer.alloc(0));
+    return (await zip.file("word/document.xml")?.async("string")) ?? "";
+  }
+
   it("return with a comment, the official sees it first and resubmits; approve, rate, export", async () => {
     const { prisma, tb, official, head } = await setup();
     const reportId = await submitThroughService(tb, TG.official, 80);
@@ -108,6 +114,8 @@ describe("reviewing reports in the chat", () => {
     await s.press("✏️ 1.2");
     await s.send("4 удаа");
     await s.send("4 удаа сургалт зохион байгуулж, 52 албан хаагч хамрагдсан нь өмнөх улирлаас 7-оор их.");
+    expect(official.text()).toContain("When did the work start and end?");
+    await s.press(official.buttonTexts()[0] as string);
     await s.press("✔️ 100%");
     out = await s.press("✅ Done");
     expect(out).toContain("Overall completion: <b>84%</b>");
@@ -144,6 +152,12 @@ describe("reviewing reports in the chat", () => {
     await head.press("Excellent");
     await head.send("Нэмэлт 3 ажлын хэсэгт идэвхтэй ажилласан.");
     expect(head.text()).toContain("Rated «Excellent»: the report of Н.Ванчинсэмбэрүү.");
+    // The official is told the rating with the head's reason for leaving the suggestion.
+    await tb.deliverOutbox();
+    expect(official.lastText()).toContain('was rated "Excellent".');
+    expect(official.lastText()).toContain(
+      'The suggested rating was "Good". The reason for a different one: Нэмэлт 3 ажлын хэсэгт идэвхтэй ажилласан.',
+    );
     let report = await prisma.report.findUniqueOrThrow({ where: { id: reportId } });
     expect(report).toMatchObject({
       status: "APPROVED",
@@ -164,6 +178,13 @@ describe("reviewing reports in the chat", () => {
     let doc = lastDocument(tb, TG.head);
     expect(doc.name).toBe("report-2026-Q1-P001.docx");
     expect(doc.data?.subarray(0, 2).toString()).toBe("PK");
+    // The paper is Mongolian whatever language the head uses; an English copy is offered.
+    expect(await docxText(doc.data)).toContain("ГҮЙЦЭТГЭЛИЙН ТАЙЛАН");
+    expect(head.text()).toContain("The official report is the Mongolian document above.");
+    await head.press("🇬🇧 English copy");
+    doc = lastDocument(tb, TG.head);
+    expect(doc.name).toBe("report-2026-Q1-P001-en.docx");
+    expect(await docxText(doc.data)).toContain("PERFORMANCE REPORT");
     await head.press("📊 XLSX");
     doc = lastDocument(tb, TG.head);
     expect(doc.name).toBe("report-2026-Q1-P001.xlsx");
@@ -284,12 +305,13 @@ describe("reviewing reports in the chat", () => {
   });
 
   it("a long report opens in several messages, each within Telegram's limit", async () => {
-    // Seed 000's plan (24 measures, 2025) with long narratives.
+    // Seed 000's plan as shipped in the examples (24 measures, dated in the demo year 2026),
+    // sent to the bot, with long narratives.
     const { prisma } = db();
     const fx = await seedOrganization(prisma);
     await linkTelegram(prisma, TG.official, fx.people.official.id);
     await linkTelegram(prisma, TG.head, fx.people.head.id);
-    const tb = await createTestBot(db(), { clock: new ManualClock("2025-03-10T01:00:00Z") });
+    const tb = await createTestBot(db(), { clock: new ManualClock("2026-03-10T01:00:00Z") });
     const official = tb.chat({ id: TG.official });
     const head = tb.chat({ id: TG.head });
     await sendFile(tb, official, {

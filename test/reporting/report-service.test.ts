@@ -91,9 +91,28 @@ describe("reports", () => {
     });
     const bad = await caught(reports.saveAnswer(a, r.id, m["1.1"] as number, { achieved: "ихэнх" }));
     expect(bad.key).toBe("reporting:validation.percent");
-    expect((await caught(reports.saveAnswer(a, r.id, m["1.1"] as number, { achieved: "120%" }))).key).toBe(
+    expect((await caught(reports.saveAnswer(a, r.id, m["1.1"] as number, { achieved: "1200%" }))).key).toBe(
       "reporting:validation.percentRange",
     );
+    // Over the target is a real result: the level is kept, the suggested completion is capped.
+    expect(await reports.saveAnswer(a, r.id, m["1.1"] as number, { achieved: "150" })).toMatchObject({
+      achievedText: "150%",
+      achievedValue: 150,
+      suggestedCompletion: 100,
+    });
+    await reports.saveAnswer(a, r.id, m["1.1"] as number, { achieved: "92,5" });
+    // An over-long narrative is refused, or kept shortened at a sentence boundary when asked.
+    const sentence = "Хууль тогтоомжийг 85 албан хаагчдад танилцуулсан. ";
+    const long = sentence.repeat(50);
+    expect((await caught(reports.saveAnswer(a, r.id, m["1.1"] as number, { narrative: long }))).key).toBe(
+      "reporting:validation.tooLong",
+    );
+    const cut = await reports.saveAnswer(a, r.id, m["1.1"] as number, {
+      narrative: long,
+      shortenNarrative: true,
+    });
+    expect(cut.narrative?.length).toBeLessThanOrEqual(2000);
+    expect(cut.narrative).toBe(sentence.repeat(Math.floor(2000 / sentence.length)).trim());
     const narrative = "Хууль тогтоомжийг 85 албан хаагчдад танилцуулж, 12 зөвлөгөө өглөө.";
     const done = await reports.saveAnswer(a, r.id, m["1.1"] as number, { narrative, completion: "100%" });
     expect(done).toMatchObject({ narrative, completion: 100, answered: true, narrativeHasFigures: true });
@@ -134,8 +153,20 @@ describe("reports", () => {
     );
     await reports.saveAnswer(a, r.id, m["1.4"] as number, { completion: 60 });
 
-    const skipped = await reports.saveAnswer(a, r.id, m["2.2"] as number, { skipped: true });
-    expect(skipped).toMatchObject({ skipped: true, answered: true });
+    // "Not due" needs a reason; 2.2 is due by the plan (II quarter), so it is flagged.
+    expect(
+      (await caught(reports.saveAnswer(a, r.id, m["2.2"] as number, { notDue: { reason: "  " } }))).key,
+    ).toBe("reporting:validation.notDueReason");
+    const skipped = await reports.saveAnswer(a, r.id, m["2.2"] as number, {
+      notDue: { reason: "Туршлага судлах ажлыг III улиралд шилжүүлсэн." },
+    });
+    expect(skipped).toMatchObject({
+      skipped: true,
+      answered: true,
+      dueByPlan: true,
+      notDueFlagged: true,
+      notDueReason: "Туршлага судлах ажлыг III улиралд шилжүүлсэн.",
+    });
     expect((await caught(reports.saveAnswer(a, r.id, m["1.5"] as number, { achieved: "1" }))).key).toBe(
       "reporting:errors.notInReport",
     );
@@ -144,7 +175,8 @@ describe("reports", () => {
     const after = await new ReportService({ prisma, clock }).openReport(a);
     expect(after).toMatchObject({ answered: 5, total: 6, firstUnansweredIndex: 4 });
     expect(after.entries[0]).toMatchObject({ achievedText: "92.5%", completion: 100 });
-    expect(after.overallCompletion).toBe(83.8);
+    // 2.2, declared not due against the plan, counts as 0%.
+    expect(after.overallCompletion).toBe(67);
   });
 
   it("keeps evidence files and additional tasks", async () => {
@@ -242,14 +274,16 @@ describe("reports", () => {
       completion: 40,
     });
     await reports.saveAnswer(a, r.id, m["2.1"] as number, { achieved: "1", completion: 50 });
-    await reports.saveAnswer(a, r.id, m["2.2"] as number, { skipped: true });
+    await reports.saveAnswer(a, r.id, m["2.2"] as number, { notDue: { reason: "III улиралд шилжсэн." } });
     summary = await reports.summary(a, r.id);
-    // (98 + 50 + 100 + 40 + 50) / 5 = 67.6 → SATISFACTORY (GOOD starts at 70).
+    // 2.2 is due by the plan, so declaring it not due counts it as 0%:
+    // (98 + 50 + 100 + 40 + 50 + 0) / 6 = 56.3 → SATISFACTORY (GOOD starts at 70).
     expect(summary).toMatchObject({
       answered: 6,
       skipped: 1,
+      notDueAgainstPlan: ["2.2"],
       canSubmit: true,
-      overallCompletion: 67.6,
+      overallCompletion: 56.3,
       suggestedRating: "SATISFACTORY",
       late: false,
       withoutFigures: ["1.2", "1.4"],
@@ -261,7 +295,7 @@ describe("reports", () => {
     expect(submitted).toMatchObject({
       status: "SUBMITTED",
       late: false,
-      overallCompletion: 67.6,
+      overallCompletion: 56.3,
       suggestedRating: "SATISFACTORY",
       submittedAt: "2026-06-15T15:59:59.000Z",
       editable: false,
@@ -274,8 +308,9 @@ describe("reports", () => {
         name: "Н.Вансэмбэрүү",
         year: 2026,
         period: { t: "reporting:period.name.H1" },
-        completion: 67.6,
+        completion: 56.3,
         rating: { t: "reporting:rating.SATISFACTORY" },
+        notDue: { t: "reporting:notify.notDueFlagged", params: { count: 1, measures: "2.2" } },
       },
       buttons: [
         [

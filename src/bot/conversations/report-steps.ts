@@ -1,30 +1,35 @@
 /**
- * The steps of the report conversation: one measure (achieved level, narrative, completion,
- * evidence) and one additional task (title, result, completion). Every answer is saved
- * through the report service the moment it is given.
+ * The steps of one measure in the report conversation: the achieved level (or "not due in
+ * this period", with a reason), the narrative (an over-long one is kept and offered
+ * shortened or back to edit), the start–end dates when the plan gives the measure a
+ * period, the completion and the evidence. Every answer is saved through the report
+ * service the moment it is given; "⏭ Skip" moves on and leaves the measure unanswered.
  */
-import { InlineKeyboard } from "grammy";
-import type { InlineKeyboardButton } from "grammy/types";
+import { escapeHtml } from "../../i18n.js";
 import {
   NARRATIVE_MAX,
+  NOT_DUE_REASON_MAX,
   narrativeHasFigures,
+  shortenText,
   validateAchieved,
   validateCompletion,
-  validateNarrative,
 } from "../../reporting/parse.js";
 import type { AnswerPatch } from "../../reporting/report-service.js";
-import type { EntryView, TaskView } from "../../reporting/report-view.js";
-import { hasWords } from "../../shared/text.js";
-import { DomainError } from "../../shared/errors.js";
+import type { EntryView } from "../../reporting/report-view.js";
 import { measureCard, percent, short } from "../features/reporting-format.js";
-import { type Answer, type Check, type Kit, type Nav, OPTION_PREFIX as OPT } from "./kit.js";
+import { type Kit, type Nav, OPTION_PREFIX as OPT } from "./kit.js";
+import { askInput, asCheck, attempt, isRetryable, type Outcome, optionRows, pick } from "./report-input.js";
 
-/** The kit's prefix for option buttons of the current question. */
+export { attempt, pick } from "./report-input.js";
+export { taskFlow } from "./report-task.js";
 
 /** How a step or a measure ended. */
 export type Flow = "next" | "prev" | "leave" | "cancel" | "stop";
 
-export type MeasureStep = "achieved" | "narrative" | "completion" | "evidence";
+export type MeasureStep = "achieved" | "narrative" | "dates" | "completion" | "evidence";
+
+/** Telegram's limit on a message: a longer narrative cannot arrive at all. */
+const MESSAGE_MAX = 4096;
 
 /** What the conversation keeps while it runs (rebuilt identically on replay). */
 export interface ReportState {
@@ -34,120 +39,18 @@ export interface ReportState {
   nudged: Set<number>;
 }
 
-type Outcome<T> = { ok: true; value: T } | { ok: false; error: DomainError };
-
-/** Runs a service call; a rule broken comes back as a value instead of an exception. */
-export async function attempt<T>(fn: () => Promise<T>): Promise<Outcome<T>> {
-  try {
-    return { ok: true, value: await fn() };
-  } catch (err) {
-    if (err instanceof DomainError) return { ok: false, error: err };
-    throw err;
-  }
+/** The steps of a measure, in order: the dates only when the plan or an answer has them. */
+function stepsOf(e: EntryView): MeasureStep[] {
+  return e.planDates !== null || e.dates !== null
+    ? ["achieved", "narrative", "dates", "completion", "evidence"]
+    : ["achieved", "narrative", "completion", "evidence"];
 }
-
-/** A validation problem is asked again; anything else (not editable, forbidden) ends. */
-function isRetryable(err: DomainError): boolean {
-  return err.key.startsWith("reporting:validation.") || err.key === "reporting:errors.tooManyEvidence";
-}
-
-function optionRows(options: { label: string; value: string }[], columns: number): InlineKeyboardButton[][] {
-  const rows: InlineKeyboardButton[][] = [];
-  for (let i = 0; i < options.length; i += columns) {
-    rows.push(options.slice(i, i + columns).map((o) => InlineKeyboard.text(o.label, `${OPT}${o.value}`)));
-  }
-  return rows;
-}
-
-/**
- * A question answered by typing or by one of a few buttons: typed text is checked by
- * `parse` (its message shown, and the question asked again, when wrong).
- */
-export async function askInput<T>(
-  kit: Kit,
-  prompt: string,
-  opts: {
-    nav: Nav[];
-    options?: { label: string; value: string }[];
-    columns?: number;
-    max?: number;
-    parse: (text: string) => Check<T>;
-  },
-): Promise<Answer<{ option: string; text?: undefined } | { text: T; option?: undefined }>> {
-  const options = opts.options ?? [];
-  const keyboard = optionRows(options, opts.columns ?? 2);
-  const max = opts.max ?? 4000;
-  for (;;) {
-    const answer = await kit.askAny(
-      prompt,
-      (ctx) => typeof ctx.message?.text === "string" || Boolean(ctx.callbackQuery?.data?.startsWith(OPT)),
-      { nav: opts.nav, keyboard, wrongKey: "common:conversation.textExpected" },
-    );
-    if (answer.nav) return { nav: answer.nav };
-    const ctx = answer.value;
-    const data = ctx.callbackQuery?.data;
-    if (data !== undefined) {
-      const value = data.slice(OPT.length);
-      if (options.some((o) => o.value === value)) return { value: { option: value } };
-      await kit.say(kit.t("common:unhandled.staleButton"));
-      continue;
-    }
-    const text = (ctx.message?.text ?? "").trim();
-    if (text.length > max) {
-      await kit.say(kit.t("common:conversation.tooLong", { length: text.length, max }));
-      continue;
-    }
-    const parsed = opts.parse(text);
-    if (!parsed.ok) {
-      await kit.say(kit.t(parsed.key, parsed.params));
-      continue;
-    }
-    return { value: { text: parsed.value } };
-  }
-}
-
-/**
- * A choice among buttons laid out in the given rows (typing a button's label works too).
- * Returns the chosen value or the navigation.
- */
-export async function pick(
-  kit: Kit,
-  prompt: string,
-  rows: { label: string; value: string }[][],
-  nav: Nav[],
-): Promise<Answer<string>> {
-  const options = rows.flat();
-  const keyboard = rows.map((row) => row.map((o) => InlineKeyboard.text(o.label, `${OPT}${o.value}`)));
-  const a = await kit.askAny(
-    prompt,
-    (ctx) => {
-      const data = ctx.callbackQuery?.data;
-      if (data?.startsWith(OPT)) return options.some((o) => `${OPT}${o.value}` === data);
-      const text = ctx.message?.text?.trim();
-      return text !== undefined && options.some((o) => o.label === text);
-    },
-    { nav, keyboard, wrongKey: "common:conversation.useButtons" },
-  );
-  if (a.nav) return { nav: a.nav };
-  const data = a.value.callbackQuery?.data;
-  const chosen = data
-    ? options.find((o) => `${OPT}${o.value}` === data)
-    : options.find((o) => o.label === a.value.message?.text?.trim());
-  return { value: chosen?.value ?? "" };
-}
-
-function asCheck<T>(
-  r: { ok: true; value: T } | { ok: false; key: string; params?: Record<string, unknown> },
-): Check<T> {
-  return r.ok ? { ok: true, value: r.value } : { ok: false, key: r.key, params: r.params ?? {} };
-}
-
-// ───────────────────────────── one measure ─────────────────────────────
 
 /** The first step a partly answered measure still needs. */
 export function firstMissingStep(e: EntryView): MeasureStep {
   if (e.skipped || e.achievedText === null) return "achieved";
   if (e.narrative === null) return "narrative";
+  if (stepsOf(e).includes("dates") && e.dates === null) return "dates";
   if (e.completion === null) return "completion";
   return "evidence";
 }
@@ -172,11 +75,14 @@ async function save(
   return { ok: true, value: saved };
 }
 
+const nonEmpty = (text: string) =>
+  text ? { ok: true as const, value: text } : { ok: false as const, key: "reporting:validation.empty" };
+
 /**
  * Walks one measure from `start`: the card, then each step; every answer saved at once.
- * A step that has an answer already offers to keep it. "next" when the measure is done
- * (or skipped as not due), "prev" for back on its first step, "leave"/"cancel" as the user
- * chose, "stop" when the report cannot be changed any more.
+ * A step that has an answer already offers to keep it. "next" when the measure is done,
+ * declared not due or skipped for later, "prev" for back on its first step,
+ * "leave"/"cancel" as the user chose, "stop" when the report cannot be changed any more.
  */
 export async function measureFlow(
   kit: Kit,
@@ -194,12 +100,6 @@ export async function measureFlow(
     nav.push("leave", "cancel");
     return nav;
   };
-  const previousStep: Record<MeasureStep, MeasureStep | null> = {
-    achieved: null,
-    narrative: "achieved",
-    completion: "narrative",
-    evidence: "completion",
-  };
   const keep = (current: string | null) =>
     current === null
       ? []
@@ -207,23 +107,26 @@ export async function measureFlow(
 
   for (;;) {
     const e = st.entries[index] as EntryView;
+    const steps = stepsOf(e);
+    const following = (): MeasureStep => steps[steps.indexOf(step) + 1] ?? "evidence";
     let nav: Nav | undefined;
     if (step === "achieved") {
       const boolean = e.targetType === "BOOLEAN";
+      const notDue = { label: t("reportingBot:button.notDue"), value: "notdue" };
       const a = await askInput(
         kit,
         t(`reportingBot:ask.achieved.${e.targetType}`, { target: e.target ?? "—" }),
         {
           nav: navFor(step),
           max: NARRATIVE_MAX,
+          columns: boolean ? 2 : 1,
           options: boolean
             ? [
                 { label: t("common:conversation.yes"), value: "yes" },
                 { label: t("common:conversation.no"), value: "no" },
+                notDue,
               ]
-            : e.skipped
-              ? []
-              : keep(e.achievedText),
+            : [...(e.skipped ? [] : keep(e.achievedText)), notDue],
           parse: (text) => {
             const r = validateAchieved(e.targetType, text);
             return r.ok ? { ok: true, value: text } : { ok: false, key: r.key, params: r.params ?? {} };
@@ -232,6 +135,11 @@ export async function measureFlow(
       );
       nav = a.nav;
       if (!a.nav) {
+        if (a.value.option === "notdue") {
+          const r = await notDueFlow(kit, st, index);
+          if (r === "back") continue;
+          return r;
+        }
         const achieved =
           a.value.option === "keep"
             ? undefined
@@ -240,46 +148,50 @@ export async function measureFlow(
               : a.value.option === "no"
                 ? t("common:conversation.no")
                 : (a.value.text as string);
-        const res = await save(
-          kit,
-          st,
-          index,
-          achieved === undefined ? { skipped: false } : { achieved, skipped: false },
-        );
-        if (!res.ok) {
-          if (isRetryable(res.error)) continue;
-          return "stop";
+        if (achieved !== undefined) {
+          const res = await save(kit, st, index, { achieved });
+          if (!res.ok) {
+            if (isRetryable(res.error)) continue;
+            return "stop";
+          }
         }
-        step = "narrative";
+        step = following();
         continue;
       }
     } else if (step === "narrative") {
       const a = await askInput(kit, t("reportingBot:ask.narrative", { max: NARRATIVE_MAX }), {
         nav: navFor(step),
-        max: NARRATIVE_MAX,
+        max: MESSAGE_MAX,
         options: keep(e.narrative),
         columns: 1,
-        parse: (text) => {
-          const r = validateNarrative(text);
-          if (!r.ok) return asCheck(r);
-          return r.value === null
-            ? { ok: false, key: "reporting:validation.empty" }
-            : { ok: true, value: r.value };
-        },
+        parse: nonEmpty,
       });
       nav = a.nav;
       if (!a.nav) {
         if (a.value.option === "keep") {
-          step = "completion";
+          step = following();
           continue;
         }
         const text = a.value.text as string;
-        const res = await save(kit, st, index, { narrative: text });
+        let patch: AnswerPatch = { narrative: text };
+        if (text.length > NARRATIVE_MAX) {
+          const c = await narrativeTooLong(kit, text);
+          if (c === "edit") continue;
+          if (c !== "shorten") return c;
+          patch = { narrative: text, shortenNarrative: true };
+        }
+        const res = await save(kit, st, index, patch);
         if (!res.ok) {
           if (isRetryable(res.error)) continue;
           return "stop";
         }
-        if (!narrativeHasFigures(text) && !st.nudged.has(e.measureId)) {
+        const saved = res.value.narrative ?? "";
+        if (patch.shortenNarrative) {
+          await kit.say(
+            t("reportingBot:narrative.savedShort", { length: saved.length, end: saved.slice(-80) }),
+          );
+        }
+        if (!narrativeHasFigures(saved) && !st.nudged.has(e.measureId)) {
           // Seed 003: results with figures (growth, decline). Suggested once; never forced.
           st.nudged.add(e.measureId);
           const c = await pick(
@@ -294,7 +206,37 @@ export async function measureFlow(
           if (c.nav) return "cancel";
           if (c.value === "rewrite") continue;
         }
-        step = "completion";
+        step = following();
+        continue;
+      }
+    } else if (step === "dates") {
+      const options = [];
+      if (e.planDates !== null && e.planDates !== e.dates) {
+        options.push({ label: t("reportingBot:button.planDates", { value: e.planDates }), value: "plan" });
+      }
+      options.push(...keep(e.dates));
+      const a = await askInput(
+        kit,
+        t("reportingBot:ask.dates", { example: e.planDates ?? "2026.01.02-06.15" }),
+        {
+          nav: navFor(step),
+          max: 40,
+          options,
+          columns: 1,
+          parse: nonEmpty,
+        },
+      );
+      nav = a.nav;
+      if (!a.nav) {
+        if (a.value.option !== "keep") {
+          const dates = a.value.option === "plan" ? (e.planDates as string) : (a.value.text as string);
+          const res = await save(kit, st, index, { dates });
+          if (!res.ok) {
+            if (isRetryable(res.error)) continue;
+            return "stop";
+          }
+        }
+        step = following();
         continue;
       }
     } else if (step === "completion") {
@@ -332,19 +274,87 @@ export async function measureFlow(
 
     // Navigation from a question.
     if (nav === "back") {
-      const prev = previousStep[step];
-      if (prev === null) return "prev";
+      const prev = steps[steps.indexOf(step) - 1];
+      if (prev === undefined) return "prev";
       step = prev;
       continue;
     }
     if (nav === "skip") {
-      const res = await save(kit, st, index, { skipped: true });
-      if (!res.ok && !isRetryable(res.error)) return "stop";
-      await kit.say(t("reportingBot:report.skipped", { number: e.number }));
+      // Later: nothing is saved; the summary and submitting ask for the measure.
+      if (!(st.entries[index] as EntryView).answered) {
+        await kit.say(t("reportingBot:report.later", { number: e.number }));
+      }
       return "next";
     }
     return nav === "leave" ? "leave" : "cancel";
   }
+}
+
+/**
+ * "Not due in this period": where the plan says the measure is due, the official is told
+ * so and may insist (the head then sees it, and it counts as 0%); then the reason.
+ * "back" returns to the measure's first question.
+ */
+async function notDueFlow(kit: Kit, st: ReportState, index: number): Promise<Flow | "back"> {
+  const t = kit.t;
+  const e = st.entries[index] as EntryView;
+  if (e.dueByPlan) {
+    const c = await pick(
+      kit,
+      t("reportingBot:notDue.planSaysDue", { number: e.number, dates: e.planDates ?? "—" }),
+      [
+        [{ label: t("reportingBot:button.notDueAnyway"), value: "insist" }],
+        [{ label: t("reportingBot:button.answerIt"), value: "back" }],
+      ],
+      ["leave", "cancel"],
+    );
+    if (c.nav) return c.nav === "leave" ? "leave" : "cancel";
+    if (c.value !== "insist") return "back";
+  }
+  const a = await askInput(kit, t("reportingBot:notDue.askReason", { max: NOT_DUE_REASON_MAX }), {
+    nav: ["back", "leave", "cancel"],
+    max: NOT_DUE_REASON_MAX,
+    columns: 1,
+    options:
+      e.notDueReason === null
+        ? []
+        : [{ label: t("reportingBot:button.keep", { value: short(e.notDueReason, 24) }), value: "keep" }],
+    parse: nonEmpty,
+  });
+  if (a.nav === "back" || a.nav === "skip") return "back";
+  if (a.nav) return a.nav;
+  const reason = a.value.option === "keep" ? (e.notDueReason as string) : (a.value.text as string);
+  const res = await save(kit, st, index, { notDue: { reason } });
+  if (!res.ok) return isRetryable(res.error) ? "back" : "stop";
+  await kit.say(
+    t(res.value.notDueFlagged ? "reportingBot:notDue.markedFlagged" : "reportingBot:notDue.marked", {
+      number: e.number,
+    }),
+  );
+  return "next";
+}
+
+/**
+ * A narrative over the limit: it is kept, and the official chooses to save it shortened
+ * (at a sentence or word boundary) or to get it back to edit and send again.
+ */
+async function narrativeTooLong(kit: Kit, text: string): Promise<"shorten" | "edit" | "leave" | "cancel"> {
+  const t = kit.t;
+  const shortened = shortenText(text, NARRATIVE_MAX);
+  const c = await pick(
+    kit,
+    t("reportingBot:narrative.tooLong", { length: text.length, max: NARRATIVE_MAX }),
+    [
+      [{ label: t("reportingBot:button.saveShortened", { length: shortened.length }), value: "shorten" }],
+      [{ label: t("reportingBot:button.editText"), value: "edit" }],
+    ],
+    ["leave", "cancel"],
+  );
+  if (c.nav) return c.nav === "leave" ? "leave" : "cancel";
+  if (c.value === "shorten") return "shorten";
+  await kit.say(t("reportingBot:narrative.editHint", { max: NARRATIVE_MAX }));
+  await kit.say(`<code>${escapeHtml(text)}</code>`);
+  return "edit";
 }
 
 /** Photos and files as evidence, one after another, until "Done". */
@@ -390,88 +400,5 @@ async function evidenceStep(kit: Kit, st: ReportState, index: number, nav: Nav[]
     // Results of service calls are kept in the replay log: never change them in place.
     st.entries[index] = { ...entry, evidence: [...entry.evidence, res.value] };
     prompt = t("reportingBot:ask.evidenceMore", { count: entry.evidence.length + 1 });
-  }
-}
-
-// ───────────────────────────── additional tasks ─────────────────────────────
-
-/**
- * Asks a task's title, result and completion (showing the current values when changing
- * one). Returns the saved task, or the navigation that ended it.
- */
-export async function taskFlow(
-  kit: Kit,
-  reportId: number,
-  existing: TaskView | null,
-): Promise<{ task: TaskView } | { nav: "back" | "leave" | "cancel" } | { stop: true }> {
-  const t = kit.t;
-  let title = existing?.title ?? "";
-  let result: string | null = existing?.result ?? null;
-  let completion: number | null = existing?.completion ?? null;
-  let step: "title" | "result" | "completion" = "title";
-  for (;;) {
-    if (step === "title") {
-      const prompt = existing
-        ? `${t("reportingBot:task.askTitle")}\n${t("reportingBot:task.current", { value: short(title, 300) })}`
-        : t("reportingBot:task.askTitle");
-      const a = await kit.askText(prompt, {
-        max: 1000,
-        nav: ["back", "leave", "cancel"],
-        validate: (s) =>
-          hasWords(s) ? { ok: true, value: s } : { ok: false, key: "reporting:validation.noWords" },
-      });
-      if (a.nav === "back" || a.nav === "skip") return { nav: "back" };
-      if (a.nav) return { nav: a.nav };
-      title = a.value;
-      step = "result";
-    } else if (step === "result") {
-      const prompt =
-        existing && result
-          ? `${t("reportingBot:task.askResult")}\n${t("reportingBot:task.current", { value: short(result, 300) })}`
-          : t("reportingBot:task.askResult");
-      const a = await kit.askText(prompt, { max: NARRATIVE_MAX, nav: ["back", "skip", "leave", "cancel"] });
-      if (a.nav === "back") {
-        step = "title";
-        continue;
-      }
-      if (a.nav === "leave" || a.nav === "cancel") return { nav: a.nav };
-      if (!a.nav) result = a.value;
-      step = "completion";
-    } else {
-      const a = await askInput(kit, t("reportingBot:task.askCompletion"), {
-        nav: ["back", "skip", "leave", "cancel"],
-        options: [{ label: t("reportingBot:button.suggested", { value: 100 }), value: "100" }],
-        parse: (text) => asCheck(validateCompletion(text)),
-      });
-      if (a.nav === "back") {
-        step = "result";
-        continue;
-      }
-      if (a.nav === "leave" || a.nav === "cancel") return { nav: a.nav };
-      if (!a.nav) completion = a.value.option === "100" ? 100 : (a.value.text as number);
-      const input = { title, result, completion };
-      const res = await attempt(() =>
-        kit.call((s) =>
-          existing
-            ? s.reporting.reports.updateTask(kit.actor, existing.id, input)
-            : s.reporting.reports.addTask(kit.actor, reportId, input),
-        ),
-      );
-      if (!res.ok) {
-        await kit.say(t(res.error.key, res.error.params));
-        if (isRetryable(res.error)) {
-          step = "title";
-          continue;
-        }
-        return { stop: true };
-      }
-      await kit.say(
-        t(existing ? "reportingBot:task.updated" : "reportingBot:task.added", {
-          title: short(res.value.title, 200),
-          completion: percent(res.value.completion),
-        }),
-      );
-      return { task: res.value };
-    }
   }
 }

@@ -177,7 +177,7 @@ async function reportConversation(conversation: BotConversation, _ctx: ConvConte
     for (const text of splitMessages(summaryBlocks(t, current, sum))) await kit.say(text);
 
     const measureButtons = current.entries.map((e) => ({
-      label: `${e.skipped ? "⏭" : e.answered ? "✏️" : "▫️"} ${e.number}`,
+      label: `${e.skipped ? "🚫" : e.answered ? "✏️" : "▫️"} ${e.number}`,
       value: `m${e.index}`,
     }));
     const taskButtons = current.tasks.map((task, i) => ({

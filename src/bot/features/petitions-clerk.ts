@@ -7,7 +7,7 @@
 import { Composer, InputFile } from "grammy";
 import { isStaff, requireRole } from "../../directory/actor.js";
 import { quarterRange } from "../../petitions/deadlines.js";
-import { statisticsChartPng, statisticsXlsx } from "../../petitions/statistics-export.js";
+import { statisticsChartPng, statisticsFileName, statisticsXlsx } from "../../petitions/statistics-export.js";
 import { orgTimeZone } from "../../petitions/organizations.js";
 import { checkStaffAction } from "../../petitions/staff-queries.js";
 import { DomainError } from "../../shared/errors.js";
@@ -123,7 +123,7 @@ feature.callbackQuery(/^pt:stats:(q|lq|y):(png|xlsx)$/, async (ctx) => {
   if (format === "png") {
     await ctx.replyWithPhoto(new InputFile(await statisticsChartPng(stats, lang, heading), "statistics.png"));
   } else {
-    const name = `${ctx.t("petitionsBot:stats.fileName")}-${label.replace(/\W+/g, "-")}.xlsx`;
+    const name = statisticsFileName(ctx.t("petitionsBot:stats.fileName"), label);
     await ctx.replyWithDocument(new InputFile(await statisticsXlsx(stats, lang, heading), name));
   }
 });

@@ -98,8 +98,11 @@ export function measureCard(t: TFunction, e: EntryView, total: number): string {
   } else {
     lines.push(t("reportingBot:card.noPrevious"));
   }
-  if (e.skipped) lines.push(t("reportingBot:card.skipped"));
-  else if (e.achievedText !== null || e.completion !== null || e.narrative !== null) {
+  if (e.skipped) {
+    lines.push(t("reportingBot:card.skipped"));
+    if (e.notDueReason)
+      lines.push(t("reportingBot:card.notDueReason", { reason: short(e.notDueReason, 300) }));
+  } else if (e.achievedText !== null || e.completion !== null || e.narrative !== null) {
     lines.push(
       t("reportingBot:card.current", {
         achieved: short(e.achievedText, 200) || "—",
@@ -156,6 +159,9 @@ export function summaryBlocks(t: TFunction, view: ReportView, sum: ReportSummary
         : [t("reportingBot:summary.noTasks")]),
     ].join("\n"),
   );
+  if (sum.notDueAgainstPlan.length > 0) {
+    blocks.push(t("reportingBot:summary.notDueFlagged", { measures: sum.notDueAgainstPlan.join(", ") }));
+  }
   if (sum.withoutFigures.length > 0) {
     blocks.push(t("reportingBot:summary.withoutFigures", { measures: sum.withoutFigures.join(", ") }));
   }
@@ -206,7 +212,8 @@ export function reportBlocks(t: TFunction, view: ReportView): string[] {
     }
     lines.push(t("reportingBot:view.measure", { number: e.number, title: short(e.title, 300) }));
     if (e.skipped) {
-      lines.push(t("reportingBot:view.skipped"));
+      lines.push(t(e.notDueFlagged ? "reportingBot:view.notDueFlagged" : "reportingBot:view.skipped"));
+      if (e.notDueReason) lines.push(t("reportingBot:card.notDueReason", { reason: e.notDueReason }));
     } else {
       lines.push(
         t("reportingBot:view.figures", {

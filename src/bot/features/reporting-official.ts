@@ -6,7 +6,7 @@
  */
 import { Composer, InlineKeyboard } from "grammy";
 import { isStaff } from "../../directory/actor.js";
-import { parseAction } from "../../shared/actions.js";
+import { action, parseAction } from "../../shared/actions.js";
 import { DomainError } from "../../shared/errors.js";
 import type { BotContext } from "../context.js";
 import { exportButtons, REPORT_CONVERSATION, REPORT_NAME } from "../conversations/report.js";
@@ -55,14 +55,27 @@ feature.callbackQuery(/^rp:open:/, async (ctx) => {
   await openReport(ctx, id);
 });
 
-feature.callbackQuery(/^rp:(docx|xlsx):/, async (ctx) => {
+/**
+ * The report paper is the Mongolian document of seed 000 whatever language the reader uses
+ * the bot in; a reader in another language is offered a copy in theirs beside it.
+ */
+feature.callbackQuery(/^rp:(docx|xlsx)(en)?:/, async (ctx) => {
   const id = actionId(ctx);
   if (id === null) return staleButton(ctx);
   const exporter = ctx.services.reporting.export;
+  const verb = parseAction(ctx.callbackQuery.data)?.verb ?? "";
+  const kind = verb.startsWith("docx") ? "docx" : "xlsx";
+  const locale = verb.endsWith("en") ? "en" : "mn";
   const file =
-    parseAction(ctx.callbackQuery.data)?.verb === "docx"
-      ? await exporter.docx(ctx.actor, id, ctx.locale)
-      : await exporter.xlsx(ctx.actor, id, ctx.locale);
+    kind === "docx" ? await exporter.docx(ctx.actor, id, locale) : await exporter.xlsx(ctx.actor, id, locale);
   await acknowledge(ctx);
   await sendFile(ctx, file);
+  if (locale === "mn" && ctx.locale !== "mn") {
+    await ctx.reply(ctx.t("reportingBot:export.officialIsMongolian"), {
+      reply_markup: new InlineKeyboard().text(
+        ctx.t("reportingBot:button.englishCopy"),
+        action("rp", `${kind}en`, id),
+      ),
+    });
+  }
 });
