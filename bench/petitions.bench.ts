@@ -9,7 +9,10 @@
  *
  * Reported per database: updates per second over the whole run, p50/p99 latency of one
  * update, of the final "Submit" update, and of one complete submission (first to last
- * update of a citizen).
+ * update of a citizen). Then PACED citizens (PACED_CONCURRENCY at a time) file again with the
+ * bot's calls paced as for Telegram, each taking THINK_MS to answer as a person would: the
+ * step latency as the citizen sees it, from the update until the last message of the step
+ * has been sent.
  */
 import type { Update, User } from "grammy/types";
 import type { Database } from "../src/db/index.js";
@@ -20,6 +23,10 @@ import { benchDatabases, printTable } from "./support/databases.js";
 const CITIZENS = Number(process.env.BENCH_PETITIONS_CITIZENS ?? 100);
 const CONCURRENCY = Number(process.env.BENCH_PETITIONS_CONCURRENCY ?? 8);
 const WARMUP = 4;
+const PACED = Number(process.env.BENCH_PETITIONS_PACED ?? 8);
+const PACED_CONCURRENCY = 8;
+/** A person reads and answers: the paced citizens wait this long between their steps. */
+const THINK_MS = 3000;
 const TEXT =
   "Хүүхдийн мөнгө 1-р сараас хойш олгогдоогүй байна. Бичиг баримтаа хугацаанд нь өгсөн. Шалгаж өгнө үү.";
 
@@ -46,7 +53,7 @@ async function seed(db: Database) {
   });
   await prisma.routingRule.create({ data: { orgId: org.id, topicId: welfare.id, personId: official.id } });
   await prisma.user.createMany({
-    data: Array.from({ length: CITIZENS + WARMUP }, (_, i) => ({
+    data: Array.from({ length: CITIZENS + WARMUP + PACED }, (_, i) => ({
       externalId: String(1_000_000 + i),
       chatId: String(1_000_000 + i),
       locale: "mn",
@@ -64,14 +71,17 @@ export async function run(): Promise<void> {
     const db = await target.open();
     try {
       await seed(db);
-      const { bot, emulator } = await emulatedBot(db);
+      const unpaced = await emulatedBot(db);
 
       const updateTimes: number[] = [];
       const submitTimes: number[] = [];
       const submissionTimes: number[] = [];
       const failures: string[] = [];
 
-      async function citizen(i: number, measure: boolean) {
+      const pacedTimes: number[] = [];
+
+      async function citizen(i: number, measure: boolean, b = unpaced, paced = false) {
+        const { bot, emulator } = b;
         const user = { id: 1_000_000 + i, is_bot: false, first_name: `Иргэн${i}` } as User;
         const chat = new BenchChat(emulator, user);
         const steps: (() => Update)[] = [
@@ -91,6 +101,10 @@ export async function run(): Promise<void> {
           const t0 = performance.now();
           await bot.handleUpdate(step());
           const dt = performance.now() - t0;
+          if (paced) {
+            pacedTimes.push(dt);
+            await new Promise((r) => setTimeout(r, THINK_MS));
+          }
           if (measure) {
             updateTimes.push(dt);
             if (n === steps.length - 1) submitTimes.push(dt);
@@ -110,8 +124,18 @@ export async function run(): Promise<void> {
         }),
       );
       const wall = (performance.now() - wall0) / 1000;
+
+      // The same intake with the bot's calls paced as for Telegram.
+      const paced = await emulatedBot(db, { throttle: true });
+      let nextPaced = CITIZENS + WARMUP;
+      await Promise.all(
+        Array.from({ length: PACED_CONCURRENCY }, async () => {
+          while (nextPaced < CITIZENS + WARMUP + PACED) await citizen(nextPaced++, false, paced, true);
+        }),
+      );
+      pacedTimes.sort((a, b) => a - b);
       const stored = await db.prisma.petition.count();
-      if (failures.length > 0 || stored !== CITIZENS + WARMUP) {
+      if (failures.length > 0 || stored !== CITIZENS + WARMUP + PACED) {
         console.log(`${target.label}: ${failures.length} intakes did not finish; ${stored} petitions stored`);
         for (const f of failures.slice(0, 5)) console.log(`  ${f}`);
       }
@@ -130,10 +154,17 @@ export async function run(): Promise<void> {
         "submit p99 ms": ms(percentile(submitTimes, 99)),
         "submission p50 ms": ms(percentile(submissionTimes, 50)),
         "submission p99 ms": ms(percentile(submissionTimes, 99)),
+        "paced step p50 ms": ms(percentile(pacedTimes, 50)),
+        "paced step p99 ms": ms(percentile(pacedTimes, 99)),
       });
     } finally {
       await target.dispose();
     }
   }
   printTable(rows);
+  console.log(
+    `paced step: one update of ${PACED} more citizens (${PACED_CONCURRENCY} at a time, ${THINK_MS / 1000} s ` +
+      "between their steps) with the bot's calls paced as for Telegram, until the step's last message is " +
+      "sent: what the citizen waits for.",
+  );
 }

@@ -4,7 +4,8 @@
  * albabot (`src/main.ts` with BOT_MODE=webhook) and the reference bot (bench/reference/main.ts:
  * grammY `webhookCallback` + Prisma, one INSERT and one reply per update) run as child
  * processes, one at a time, interleaved (albabot, reference, albabot, reference, …,
- * BENCH_WEBHOOK_ROUNDS rounds, default 3), on PostgreSQL (when reachable) and on PGlite.
+ * BENCH_WEBHOOK_ROUNDS rounds, default 3), on PostgreSQL (when reachable) and on PGlite
+ * (BENCH_WEBHOOK_ENGINES=PostgreSQL or PGlite picks one).
  * Each run gets a fresh copy of one seeded database (officials with plans of several
  * measures, petition topics and routing) and takes the same fixed replay from autocannon in
  * this process over loopback (40 connections, as Telegram): every chat through its whole
@@ -436,7 +437,10 @@ async function reachable(): Promise<boolean> {
 
 export async function run(): Promise<void> {
   const api = await startFakeBotApi();
-  const engines: Engine[] = (await reachable()) ? ["PostgreSQL", "PGlite"] : ["PGlite"];
+  const wanted = (process.env.BENCH_WEBHOOK_ENGINES ?? "PostgreSQL,PGlite").split(",");
+  const engines = ((await reachable()) ? ["PostgreSQL", "PGlite"] : ["PGlite"]).filter((e) =>
+    wanted.includes(e),
+  ) as Engine[];
   const perRound: Record<string, string | number>[] = [];
   const medians: Record<string, string | number>[] = [];
   const notes: string[] = [];

@@ -14,7 +14,11 @@ import { ManualClock } from "../../src/shared/clock.js";
 /** 10 March 2026, 09:00 in Ulaanbaatar: Q1 reports are open, petitions get 2026 numbers. */
 export const BENCH_START = "2026-03-10T01:00:00Z";
 
-export async function emulatedBot(db: Database, opts: { floodLimit?: FloodLimit } = {}) {
+/**
+ * `throttle: true` paces the bot's calls as for Telegram (src/bot/index.ts TELEGRAM_PACING):
+ * a step's time then includes the wait before its messages are sent.
+ */
+export async function emulatedBot(db: Database, opts: { floodLimit?: FloodLimit; throttle?: boolean } = {}) {
   const clock = new ManualClock(BENCH_START);
   const emulator = new BotApiEmulator(EMULATED_BOT, () => clock.now().getTime());
   emulator.maxCalls = 1000;
@@ -28,7 +32,7 @@ export async function emulatedBot(db: Database, opts: { floodLimit?: FloodLimit 
     {
       botInfo: EMULATED_BOT as never,
       client: { fetch: emulator.fetch as never },
-      throttle: false,
+      throttle: opts.throttle ?? false,
       ...(opts.floodLimit ? { floodLimit: opts.floodLimit } : {}),
     },
   );

@@ -54,6 +54,30 @@ export interface CreateBotOptions {
   faults?: UpdateFaults;
 }
 
+/**
+ * Pacing of the bot's own calls, within Telegram's limits: 30 calls a second in all; in a
+ * private chat a short burst (one step's messages: the answer, the next question, a card)
+ * goes out at once, and the sustained rate is one a second; a group 20 a minute. One call at
+ * a time per chat, so messages arrive in the order sent.
+ */
+export const TELEGRAM_PACING = {
+  global: { reservoir: 30, reservoirRefreshAmount: 30, reservoirRefreshInterval: 1000 },
+  group: {
+    maxConcurrent: 1,
+    minTime: 1000,
+    reservoir: 20,
+    reservoirRefreshAmount: 20,
+    reservoirRefreshInterval: 60_000,
+  },
+  out: {
+    maxConcurrent: 1,
+    reservoir: 5,
+    reservoirIncreaseAmount: 1,
+    reservoirIncreaseInterval: 1000,
+    reservoirIncreaseMaximum: 5,
+  },
+};
+
 /** Telegram HTML for every message unless a call says otherwise. */
 export const htmlByDefault: Transformer = (prev, method, payload, signal) => {
   if (
@@ -75,7 +99,7 @@ export function createBot(deps: BotDeps, opts: CreateBotOptions = {}): Bot<BotCo
   });
   bot.api.config.use(htmlByDefault);
   if (opts.throttle ?? true) {
-    bot.api.config.use(apiThrottler());
+    bot.api.config.use(apiThrottler(TELEGRAM_PACING));
     bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 60 }));
   }
 
