@@ -386,7 +386,7 @@ describe("the quarterly report conversation", () => {
     expect(out).toContain("Хүрсэн түвшин хэд вэ? Хувиар бичнэ үү");
     expect(official.buttonTexts()).toEqual(["⏭ Алгасах", "💾 Хадгалаад гарах", "✖️ Цуцлах"]);
     await official.send("150");
-    expect(official.text()).toContain("Хувь 0-100-ын хооронд байна.");
+    expect(official.text()).toContain("Хувь 0-ээс 100 хүртэл байна.");
     await official.send("92,5");
     await official.send("Хууль тогтоомжийг танилцуулсан.");
     expect(official.text()).toContain("Таны бичсэнд тоо баримт алга.");
