@@ -469,7 +469,7 @@ describe("the quarterly report conversation", () => {
       "✖️ Цуцлах",
     ]);
     await official.send("1200");
-    expect(official.text()).toContain("Хувийг тоогоор бичнэ үү: хамгийн багадаа 0, ихдээ 1000.");
+    expect(official.text()).toContain("Хувь 0-ээс 1000 хүртэл байна.");
     await official.send("92,5");
     await official.send("Хууль тогтоомжийг танилцуулсан.");
     expect(official.text()).toContain("Таны бичсэнд тоо баримт алга.");
