@@ -329,7 +329,8 @@ export class ReportService {
       Object.assign(data, { skipped: false, notDueReason: null, notDueFlagged: false });
     else if (patch.notDue !== undefined) {
       const reason = cleanText(patch.notDue.reason, NOT_DUE_REASON_MAX);
-      if (!reason) throw new DomainError("reporting:validation.notDueReason");
+      if (!reason || !/[\p{L}\p{N}]/u.test(reason))
+        throw new DomainError("reporting:validation.notDueReason");
       data.skipped = true;
       data.notDueReason = reason;
       data.notDueFlagged = dueByPlan(entry.measure, report.period.kind);

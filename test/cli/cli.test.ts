@@ -6,6 +6,7 @@ import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
 import "../../src/cli/db-commands.js";
 import "../../src/cli/directory-commands.js";
+import "../../src/cli/plan-commands.js";
 import { commands, findCommand, registerCommands } from "../../src/cli/commands.js";
 import { runCli } from "../../src/cli/run.js";
 import { loadConfig } from "../../src/config.js";
