@@ -60,8 +60,8 @@ describe("report counts", () => {
       await weeklyDigest({ prisma, clock: tb.clock }, eve);
       await reportingReminders({ prisma, clock: tb.clock }, eve);
       await tb.deliverOutbox();
-      expect(head.lastText()).toContain("First quarter 2026 reports: 1/2 sent, 1 missing — Г.Оюунчимэг");
-      expect(orgHead.lastText()).toContain("First quarter 2026 reports: 1/2 sent, 1 missing — Г.Оюунчимэг");
+      expect(head.lastText()).toContain("📊 Q1 2026 reports: 1/2 sent, 1 missing — Г.Оюунчимэг");
+      expect(orgHead.lastText()).toContain("📊 Q1 2026 reports: 1/2 sent, 1 missing — Г.Оюунчимэг");
       expect(clerk.lastText()).toContain("2026.03.20");
       expect(official.lastText()).not.toContain("2026.03.20");
       expect(tb.emulator.messages(TG.evaluator).some((m) => m.text?.includes("2026.03.20"))).toBe(false);
