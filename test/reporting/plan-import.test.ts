@@ -240,7 +240,7 @@ describe("plan import", () => {
     const { prisma } = db();
     const file = readFileSync(path.join(FIXTURES, "broken-plan.csv"));
     const err = await caught(
-      importPlan(prisma, clock, { actor: w.actors.official, year: 2026, file, fileName: "broken-plan.csv" }),
+      importPlan(prisma, clock, { actor: w.actors.official, year: 2025, file, fileName: "broken-plan.csv" }),
     );
     expect(err).toBeInstanceOf(ValidationError);
     expect((err as ValidationError).errors).toEqual([
@@ -255,7 +255,7 @@ describe("plan import", () => {
         row: 5,
         column: "Эхлэх, дуусах хугацаа",
         key: "reporting:import.datesReversed",
-        params: { value: "2026.06.15-01.02" },
+        params: { value: "2025.06.15-01.02" },
       },
       {
         row: 6,
@@ -276,7 +276,7 @@ describe("plan import", () => {
         row: 10,
         column: "Эхлэх, дуусах хугацаа",
         key: "reporting:import.datesYear",
-        params: { value: "2024.01.02-06.15", year: 2026 },
+        params: { value: "2024.01.02-06.15", year: 2025 },
       },
       { row: 11, column: "Хүрэх түвшин", key: "reporting:import.badTarget", params: { value: "1O0%" } },
     ]);
