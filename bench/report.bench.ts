@@ -1,8 +1,8 @@
 /**
  * One official fills a long quarterly report in one sitting through the whole bot: for each
- * of MEASURES measures the level reached, what was done, the suggested completion and
- * "done" with no evidence (4 updates), by `bot.handleUpdate` with the Bot API emulator as
- * grammY's fetch. A conversation is replayed from its stored log at every update, so the
+ * of MEASURES measures the level reached, what was done, the plan's start–end, the
+ * suggested completion and "done" with no evidence (5 updates), by `bot.handleUpdate` with
+ * the Bot API emulator as grammY's fetch. A conversation is replayed from its stored log at every update, so the
  * log's size and the time of one update grow with the answers given.
  *
  * Reported per database, every 6 measures: the stored conversation state (KB) and the mean
@@ -96,6 +96,7 @@ export async function run(): Promise<void> {
           () => chat.text("92"),
           () =>
             chat.text(`Төлөвлөгөөний 12 арга хэмжээнээс 10-ыг хэрэгжүүлж, хэрэгжилт 85%-д хүрлээ (${i}).`),
+          () => chat.pressLabel("📅"), // start–end as planned
           () => chat.pressLabel("✔️"), // the suggested completion
           () => chat.pressLabel("✅"), // done: no evidence
         ]) {

@@ -234,7 +234,7 @@ function answerData(ctx: AnswerContext, patch: AnswerPatch) {
   if (patch.notDue === null) Object.assign(data, { skipped: false, notDueReason: null, notDueFlagged: false });
   else if (patch.notDue !== undefined) {
     const reason = cleanText(patch.notDue.reason, NOT_DUE_REASON_MAX);
-    if (!reason) throw new DomainError("reporting:validation.notDueReason");
+    if (!reason || !hasWords(reason)) throw new DomainError("reporting:validation.notDueReason");
     data.skipped = true;
     data.notDueReason = reason;
     data.notDueFlagged = dueByPlan(ctx, ctx.periodKind);

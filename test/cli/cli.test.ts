@@ -72,34 +72,6 @@ describe("command line", () => {
     expect(imported.out.at(-1)).toBe("Total: 14 created, 0 updated, 0 unchanged");
   });
 
-  it("imports the example plans into the demo as shipped", async () => {
-    expect((await cli(["demo"])).code).toBe(0);
-    for (const file of ["plan-000-hr-specialist.csv", "plan-000-hr-specialist.xlsx"]) {
-      const plan = path.join(PROJECT_ROOT, "examples/plans", file);
-      const imported = await cli([
-        "plan",
-        "import",
-        plan,
-        "--org",
-        "demo-aimag",
-        "--person",
-        "vansemberuu",
-        "--year",
-        "2026",
-      ]);
-      expect(imported.err, file).toEqual([]);
-      expect(imported.code, file).toBe(0);
-      expect(imported.out[0], file).toMatch(
-        /^Imported plan version \d for vansemberuu \(2026\): \d+ goals, 24 measures\.$/,
-      );
-    }
-    const measure = await db().prisma.measure.findFirstOrThrow({
-      where: { number: "1.1" },
-      orderBy: { id: "asc" },
-    });
-    expect(measure.dates).toBe("2026.01.02-06.15");
-  });
-
   it("loads the demo and creates invite links", async () => {
     const demo = await cli(["demo"]);
     expect(demo.code).toBe(0);

@@ -8,7 +8,7 @@ import { ValidationError } from "../../src/shared/errors.js";
 import { useTestDatabase } from "../support/db.js";
 import { caught, exampleFile, EXAMPLES, FIXTURES, seedWorld, type World } from "./fixtures.js";
 
-const clock = new ManualClock("2025-01-15T02:00:00Z");
+const clock = new ManualClock("2026-01-15T02:00:00Z");
 
 async function measuresOf(prisma: ReturnType<ReturnType<typeof useTestDatabase>>["prisma"], planId: number) {
   return prisma.measure.findMany({
@@ -47,7 +47,7 @@ describe("plan import", () => {
     const { prisma } = db();
     const res = await importPlan(prisma, clock, {
       actor: w.actors.official,
-      year: 2025,
+      year: 2026,
       file: exampleFile("plan-000-hr-specialist.xlsx"),
       fileName: "plan-000-hr-specialist.xlsx",
     });
@@ -105,13 +105,13 @@ describe("plan import", () => {
     const { prisma } = db();
     const xlsx = await importPlan(prisma, clock, {
       actor: w.actors.official,
-      year: 2025,
+      year: 2026,
       file: exampleFile("plan-000-hr-specialist.xlsx"),
       fileName: "plan-000-hr-specialist.xlsx",
     });
     const csv = await importPlan(prisma, clock, {
       actor: w.actors.official,
-      year: 2025,
+      year: 2026,
       file: exampleFile("plan-000-hr-specialist.csv"),
       fileName: "plan-000-hr-specialist.csv",
     });
@@ -185,7 +185,7 @@ describe("plan import", () => {
           indicator: "Trainings",
           target: "4 times",
           period: "Q1-Q2",
-          dates: "2025.01-2025.06",
+          dates: "2026.01-2026.06",
         },
         {
           goalNumber: "2",
@@ -201,7 +201,7 @@ describe("plan import", () => {
     );
     const res = await importPlan(prisma, clock, {
       actor: w.actors.official,
-      year: 2025,
+      year: 2026,
       file: csv,
       fileName: "p.csv",
     });
@@ -215,7 +215,7 @@ describe("plan import", () => {
 
     const wb = new ExcelJS.Workbook();
     const ws = wb.addWorksheet("Plan");
-    ws.addRow(["Тайлбар: 2025 оны төлөвлөгөө"]);
+    ws.addRow(["Тайлбар: 2026 оны төлөвлөгөө"]);
     ws.addRow([
       "Зорилтын дугаар",
       "Зорилт",
@@ -228,7 +228,7 @@ describe("plan import", () => {
     const file = Buffer.from(await wb.xlsx.writeBuffer());
     const res2 = await importPlan(prisma, clock, {
       actor: w.actors.colleague,
-      year: 2025,
+      year: 2026,
       file,
       fileName: "p.xlsx",
     });
@@ -289,7 +289,7 @@ describe("plan import", () => {
     const missing = await caught(
       importPlan(prisma, clock, {
         actor: w.actors.official,
-        year: 2025,
+        year: 2026,
         file: Buffer.from("Зорилтын дугаар,Зорилт,Хэсэг\n1,Зорилт,төлөвлөгөө\n"),
         fileName: "x.csv",
       }),
@@ -302,7 +302,7 @@ describe("plan import", () => {
     const empty = await caught(
       importPlan(prisma, clock, {
         actor: w.actors.official,
-        year: 2025,
+        year: 2026,
         file: await planTemplate("mn"),
         fileName: "t.xlsx",
       }),
@@ -311,7 +311,7 @@ describe("plan import", () => {
     const pdf = await caught(
       importPlan(prisma, clock, {
         actor: w.actors.official,
-        year: 2025,
+        year: 2026,
         file: Buffer.from([0x25, 0x50, 0x44, 0x46, 0x00, 0x01]),
         fileName: "plan.pdf",
       }),
@@ -322,7 +322,7 @@ describe("plan import", () => {
   it("lets an admin or the head import for an official, nobody else", async () => {
     const { prisma } = db();
     const file = exampleFile("plan-000-hr-specialist.csv");
-    const input = { year: 2025, file, fileName: "p.csv", personId: w.people.official };
+    const input = { year: 2026, file, fileName: "p.csv", personId: w.people.official };
     expect((await importPlan(prisma, clock, { ...input, actor: w.actors.orgAdmin })).version).toBe(1);
     expect((await importPlan(prisma, clock, { ...input, actor: w.actors.adminHead })).version).toBe(2);
     expect((await caught(importPlan(prisma, clock, { ...input, actor: w.actors.colleague }))).key).toBe(

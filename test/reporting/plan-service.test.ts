@@ -20,12 +20,12 @@ describe("plans", () => {
   let clock: ManualClock;
   let plans: PlanService;
 
-  const importAs = (key: keyof World["actors"], file = "plan-000-hr-specialist.xlsx", year = 2025) =>
+  const importAs = (key: keyof World["actors"], file = "plan-000-hr-specialist.xlsx", year = 2026) =>
     importPlan(db().prisma, clock, { actor: w.actors[key], year, file: exampleFile(file), fileName: file });
 
   beforeEach(async () => {
     w = await seedWorld(db().prisma);
-    clock = new ManualClock("2025-01-20T02:00:00Z");
+    clock = new ManualClock("2026-01-20T02:00:00Z");
     plans = new PlanService({ prisma: db().prisma, clock });
   });
 
@@ -40,7 +40,7 @@ describe("plans", () => {
       measureCount: 24,
       approvedPlanId: null,
     });
-    expect(plan.submittedAt).toBe("2025-01-20T02:00:00.000Z");
+    expect(plan.submittedAt).toBe("2026-01-20T02:00:00.000Z");
     expect(warnings).toEqual([
       { key: "reporting:warnings.noIndicator", params: { count: 3, measures: "1.12, 1.13, 1.14" } },
     ]);
@@ -49,7 +49,7 @@ describe("plans", () => {
     expect(note?.kind).toBe("plan.submitted");
     expect(note?.payload).toEqual({
       key: "reporting:notify.planSubmitted",
-      params: { name: "Н.Вансэмбэрүү", year: 2025, version: 1, goals: 4, measures: 24, warnings: 1 },
+      params: { name: "Н.Вансэмбэрүү", year: 2026, version: 1, goals: 4, measures: 24, warnings: 1 },
       buttons: [
         [
           { key: "reporting:buttons.approve", data: `pl:ok:${imported.planId}` },
@@ -100,7 +100,7 @@ describe("plans", () => {
     expect(toOfficial.map((n) => n.kind)).toEqual(["plan.returned"]);
     expect(toOfficial[0]?.payload).toMatchObject({
       key: "reporting:notify.planReturned",
-      params: { year: 2025, version: 1, comment: "Ур чадварын хэсэгт хугацааг сараар бичнэ үү." },
+      params: { year: 2026, version: 1, comment: "Ур чадварын хэсэгт хугацааг сараар бичнэ үү." },
     });
 
     // A returned plan can be sent again as it is, and approved.
@@ -126,7 +126,7 @@ describe("plans", () => {
 
     const v2 = await importAs("official", "plan-000-hr-specialist.csv");
     expect(v2).toMatchObject({ version: 2, superseded: [] });
-    const working = await plans.currentPlan(w.actors.official, undefined, 2025);
+    const working = await plans.currentPlan(w.actors.official, undefined, 2026);
     expect(working).toMatchObject({ id: v2.planId, version: 2, status: "DRAFT", approvedPlanId: v1.planId });
     expect((await prisma.performancePlan.findUniqueOrThrow({ where: { id: v1.planId } })).status).toBe(
       "APPROVED",
@@ -137,7 +137,7 @@ describe("plans", () => {
     expect(v3).toMatchObject({ version: 3, superseded: [v2.planId] });
     await plans.submitPlan(w.actors.official, v3.planId);
     await plans.approvePlan(w.actors.adminHead, v3.planId);
-    const versions = await plans.versions(w.actors.official, undefined, 2025);
+    const versions = await plans.versions(w.actors.official, undefined, 2026);
     expect(versions.map((v) => [v.version, v.status])).toEqual([
       [3, "APPROVED"],
       [2, "SUPERSEDED"],
@@ -172,7 +172,7 @@ describe("plans", () => {
       expect((await plans.getPlan(w.actors[key], p.planId)).id).toBe(p.planId);
     }
     expect((await caught(plans.getPlan(w.actors.colleague, p.planId))).key).toBe("common:errors.forbidden");
-    expect((await caught(plans.currentPlan(w.actors.colleague, w.people.official, 2025))).key).toBe(
+    expect((await caught(plans.currentPlan(w.actors.colleague, w.people.official, 2026))).key).toBe(
       "common:errors.forbidden",
     );
     expect((await caught(plans.getPlan(w.actors.otherHead, p.planId))).key).toBe("common:errors.notFound");
@@ -190,7 +190,7 @@ describe("plans", () => {
       { id: p.planId, personName: "Н.Вансэмбэрүү" },
     ]);
     expect(await plans.plansToReview(w.actors.foodHead)).toEqual([]);
-    expect(await plans.currentPlan(w.actors.colleague, undefined, 2025)).toBeNull();
+    expect(await plans.currentPlan(w.actors.colleague, undefined, 2026)).toBeNull();
   });
 
   it("shows each measure's progress across the year's periods", async () => {

@@ -319,7 +319,10 @@ async function notDueFlow(kit: Kit, st: ReportState, index: number): Promise<Flo
       e.notDueReason === null
         ? []
         : [{ label: t("reportingBot:button.keep", { value: short(e.notDueReason, 24) }), value: "keep" }],
-    parse: nonEmpty,
+    parse: (text) =>
+      /[\p{L}\p{N}]/u.test(text)
+        ? { ok: true, value: text }
+        : { ok: false, key: "reporting:validation.notDueReason" },
   });
   if (a.nav === "back" || a.nav === "skip") return "back";
   if (a.nav) return a.nav;
