@@ -55,6 +55,7 @@ import {
   OPEN_STATUSES,
   type StaffAction,
   type StaffActor,
+  STATISTICS_ROLES,
   seesWholeOrg,
   staffScope,
 } from "./permissions.js";
@@ -1177,7 +1178,7 @@ export class PetitionService {
    */
   async statistics(actor: Actor, input: { orgId: number } & StatisticsRange): Promise<PetitionStatistics> {
     if (!actor.superAdmin) {
-      requireRole(actor, "PETITION_CLERK", "ORG_HEAD", "UNIT_HEAD", "ORG_ADMIN");
+      requireRole(actor, ...STATISTICS_ROLES);
       if (actor.orgId !== input.orgId) throw notFound();
     }
     await this.findOrg(this.prisma, input.orgId);

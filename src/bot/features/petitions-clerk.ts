@@ -9,6 +9,7 @@ import { isStaff, requireRole } from "../../directory/actor.js";
 import { quarterRange } from "../../petitions/deadlines.js";
 import { statisticsChartPng, statisticsXlsx } from "../../petitions/statistics-export.js";
 import { orgTimeZone } from "../../petitions/organizations.js";
+import { STATISTICS_ROLES } from "../../petitions/permissions.js";
 import { checkStaffAction } from "../../petitions/staff-queries.js";
 import { DomainError } from "../../shared/errors.js";
 import { localParts } from "../../shared/local-time.js";
@@ -57,7 +58,7 @@ feature.callbackQuery("pt:search", async (ctx) => {
 // ─────────────────────────── statistics ───────────────────────────
 
 feature.callbackQuery("pt:stats", async (ctx) => {
-  requireRole(ctx.actor, "PETITION_CLERK", "ORG_HEAD", "UNIT_HEAD", "ORG_ADMIN");
+  requireRole(ctx.actor, ...STATISTICS_ROLES);
   await ctx.answerCallbackQuery();
   await ctx.reply(ctx.t("petitionsBot:stats.choose"), {
     reply_markup: { inline_keyboard: statisticsPeriodKeyboard(ctx.t) },
@@ -86,7 +87,7 @@ function periodOf(ctx: BotContext, which: string, timeZone: string) {
 }
 
 async function statisticsOf(ctx: BotContext, which: string) {
-  requireRole(ctx.actor, "PETITION_CLERK", "ORG_HEAD", "UNIT_HEAD", "ORG_ADMIN");
+  requireRole(ctx.actor, ...STATISTICS_ROLES);
   const orgId = ctx.actor.orgId;
   const { range, label } = periodOf(ctx, which, await orgTimeZone(ctx.deps.prisma, orgId));
   const { petitions } = ctx.services;
