@@ -1,4 +1,5 @@
 /** Citizen petitions: one import for the bot, the Messenger channel, the CLI and jobs. */
+export * from "./consent.js";
 export * from "./deadlines.js";
 export * from "./numbering.js";
 export * from "./permissions.js";

@@ -27,6 +27,7 @@ import type { Clock } from "../shared/clock.js";
 import { DomainError } from "../shared/errors.js";
 import { DEFAULT_TIME_ZONE } from "../shared/local-time.js";
 import type { Tx } from "../shared/types.js";
+import { consentRequired } from "./consent.js";
 import { dueDateFor, extendDueDate, localYearOf, parseReceivedAt } from "./deadlines.js";
 import {
   answerButtons,
@@ -225,7 +226,7 @@ export class PetitionService {
         senderType: "CITIZEN",
         receivedAt: now,
         citizenUserId: userId,
-        consentAt: now,
+        consentAt: consentRequired(intake) ? now : null,
         registeredById: null,
         by: { userId },
       });

@@ -18,6 +18,7 @@ import {
 } from "../generated/prisma/enums.js";
 import { DomainError } from "../shared/errors.js";
 import { checkAttachmentFile } from "./attachment-rules.js";
+import { consentRequired } from "./consent.js";
 
 export const TEXT_MIN = 10;
 export const TEXT_MAX = 4000;
@@ -333,7 +334,7 @@ export function checkIntake(ctx: IntakeContext, draft: CitizenDraft): IntakeChec
     who.address = collect(errors, "address", validateAddress(draft.address, c.addressRequired)) ?? null;
     who.email = collect(errors, "email", validateEmail(draft.email)) ?? null;
   }
-  if (draft.consent !== true)
+  if (consentRequired(draft) && draft.consent !== true)
     errors.push({ field: "consent", key: "petitions:errors.consentRequired", params: {} });
   if (errors.length > 0) return { ok: false, errors: sortErrors(errors) };
   return { ok: true, value: validIntake(ctx, c, who) };
