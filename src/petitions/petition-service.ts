@@ -396,13 +396,21 @@ export class PetitionService {
    * Assigns the petition to an official with an instruction (цохолт). Clerks and the
    * organisation head assign anyone of the organisation; a unit head assigns their unit's
    * petitions to their unit's people. Reassigning tells the previous assignee.
+   * `expectedAssigneeId` is the assignee the screen showed (null: unassigned); when it
+   * changed meanwhile the assignment is refused with who has the petition now.
    */
   async assign(
     actor: Actor,
     petitionId: number,
-    input: { personId: number; note?: string | null },
+    input: { personId: number; note?: string | null; expectedAssigneeId?: number | null },
   ): Promise<ActionResult> {
     return this.staffChange(actor, petitionId, "assign", async (tx, p, a) => {
+      if (input.expectedAssigneeId !== undefined && input.expectedAssigneeId !== p.assigneeId) {
+        throw new DomainError("petitions:errors.assignedMeanwhile", {
+          number: p.number,
+          name: p.assignee?.fullName ?? "—",
+        });
+      }
       const note = unwrap(validateOptionalNote(input.note));
       const target = isId(input.personId)
         ? await tx.person.findFirst({

@@ -4,6 +4,7 @@
  * service would then refuse. The service re-checks everything when the action is taken.
  */
 import { type Actor, hasRole } from "../directory/actor.js";
+import type { PetitionStatus } from "../generated/prisma/enums.js";
 import type { Tx } from "../shared/types.js";
 import { DomainError } from "../shared/errors.js";
 import { denyReason, isOpen, type StaffAction, seesWholeOrg, staffScope } from "./permissions.js";
@@ -33,6 +34,28 @@ export async function checkStaffAction(
   const deny = denyReason(actor, factsOf(p), action);
   if (deny) throw new DomainError(deny);
   return { id: p.id, number: p.number };
+}
+
+/** Where a petition stands for someone about to assign it: its number, status and current assignee. */
+export interface AssignmentState {
+  id: number;
+  number: string;
+  status: PetitionStatus;
+  assignee: { id: number; fullName: string } | null;
+}
+
+/**
+ * Re-checks a petition before an Assign button is acted on (the button may be days old):
+ * refused as `checkStaffAction` refuses, otherwise its state now, so the screen can say
+ * that it is already assigned (to whom, in what state) instead of offering to assign it.
+ */
+export async function assignmentState(tx: Tx, actor: Actor, petitionId: number): Promise<AssignmentState> {
+  const { id } = await checkStaffAction(tx, actor, petitionId, "assign");
+  const p = await tx.petition.findUniqueOrThrow({
+    where: { id },
+    select: { id: true, number: true, status: true, assignee: { select: { id: true, fullName: true } } },
+  });
+  return { id: p.id, number: p.number, status: p.status, assignee: p.assignee };
 }
 
 export interface Candidate {

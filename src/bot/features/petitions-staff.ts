@@ -148,7 +148,10 @@ async function afterAction(ctx: BotContext, id: number, text: string) {
   const card = await ctx.services.petitions.cardForStaff(ctx.actor, id);
   await ctx.reply(text, {
     reply_markup: {
-      inline_keyboard: [...staffActionRows(ctx.t, id, card.allowedActions), detailsRow(ctx.t, id)],
+      inline_keyboard: [
+        ...staffActionRows(ctx.t, id, card.allowedActions, card.assignee !== null),
+        detailsRow(ctx.t, id),
+      ],
     },
   });
 }
