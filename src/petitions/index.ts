@@ -2,6 +2,7 @@
 export * from "./consent.js";
 export * from "./deadlines.js";
 export * from "./numbering.js";
+export * from "./phone.js";
 export * from "./permissions.js";
 export { type ActionResult, PetitionService, type PetitionServiceDeps } from "./petition-service.js";
 export * from "./routing.js";

@@ -123,7 +123,14 @@ export interface StaffPetitionCard extends StaffPetitionSummary {
   senderType: SenderType;
   text: string;
   anonymous: boolean;
-  petitioner: { name: string | null; phone: string | null; address: string | null; email: string | null };
+  petitioner: {
+    name: string | null;
+    phone: string | null;
+    /** The phone's country (ISO region code, e.g. "KR"), when it is not a Mongolian number. */
+    phoneCountry: string | null;
+    address: string | null;
+    email: string | null;
+  };
   /** The petition came through the bot: questions and the answer reach the citizen in chat. */
   citizenInChat: boolean;
   registeredBy: { id: number; fullName: string } | null;

@@ -18,6 +18,7 @@ import type {
   StaffPetitionCard,
   StaffPetitionSummary,
 } from "./types.js";
+import { phoneCountry } from "./phone.js";
 
 const iso = (d: Date) => d.toISOString();
 const named = (x: { id: number; name: string; nameEn: string | null } | null) =>
@@ -155,7 +156,13 @@ export function staffCard(p: CardRow, actor: Actor, now: Date, forwardBy: Date):
     registeredBy: p.registeredBy ? { id: p.registeredBy.id, fullName: p.registeredBy.fullName } : null,
     text: p.text,
     anonymous: p.anonymous,
-    petitioner: { name: p.petitionerName, phone: p.phone, address: p.address, email: p.email },
+    petitioner: {
+      name: p.petitionerName,
+      phone: p.phone,
+      phoneCountry: foreignCountry(p.phone),
+      address: p.address,
+      email: p.email,
+    },
     citizenInChat: p.citizenUserId !== null,
     forwardBy: iso(forwardBy),
     extensionRequestedDays: p.extensionRequestedDays,
@@ -280,4 +287,10 @@ export function citizenCard(
     canRate: p.status === "ANSWERED" && p.rating === null,
     history,
   };
+}
+
+/** The country of a phone number abroad; null for a Mongolian one (the usual case). */
+function foreignCountry(phone: string | null): string | null {
+  const country = phoneCountry(phone);
+  return country === "MN" ? null : country;
 }

@@ -288,6 +288,39 @@ describe("a citizen files a petition", () => {
     expect(p.attachments.map((a) => a.fileId)).toEqual(["p2"]);
   });
 
+  it("a citizen abroad gives a foreign number; the official sees its country", async () => {
+    const { prisma, chats } = await petitionWorld(db);
+    const c = chats.citizen;
+    await c.send("/new");
+    await c.press("Aimag Governor's Office");
+    await c.press("Request");
+    await c.press("Social welfare");
+    await c.send(PETITION_TEXT);
+    await c.press("➡️ No attachments");
+    await c.send("B. Bold");
+    await c.send("+1 555 123 4567");
+    expect(c.text()).toContain("or a number abroad with its country code (e.g. +82 10 1234 5678)");
+    await c.send("+82 10-1234-5678");
+    expect(c.text()).toContain("Phone number +821012345678 saved.");
+    await c.press("✅ I agree");
+    await c.press("✅ Submit");
+    const p = await prisma.petition.findFirstOrThrow();
+    expect(p.phone).toBe("+821012345678");
+    await chats.official.pressData(`pt:open:${p.id}`);
+    expect(chats.official.text()).toContain("B. Bold · +821012345678 (South Korea)");
+
+    // A shared contact of a Korean account (no "+") is read the same way.
+    await c.send("/new");
+    await c.press("Aimag Governor's Office");
+    await c.press("Request");
+    await c.press("Social welfare");
+    await c.send(PETITION_TEXT);
+    await c.press("➡️ No attachments");
+    await c.send("B. Bold");
+    await c.shareContact("821012345678");
+    expect(c.text()).toContain("Phone number +821012345678 saved.");
+  });
+
   it("a restart of the bot in the middle keeps the answers", async () => {
     const { prisma, tb } = await petitionWorld(db);
     const before = tb.chat({ id: TG.citizen });

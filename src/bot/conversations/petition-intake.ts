@@ -357,7 +357,9 @@ async function askPhone(kit: Kit, d: Draft, nav: Nav[]): Promise<StepResult<Step
       return navResult(r.nav);
     }
     const msg = r.value.message;
-    const v = validatePhone(msg?.contact?.phone_number ?? msg?.text ?? "");
+    const v = msg?.contact
+      ? validatePhone(msg.contact.phone_number, { fromContact: true })
+      : validatePhone(msg?.text ?? "");
     if (!v.ok) {
       await kit.say(t(v.key, v.params));
       continue;
