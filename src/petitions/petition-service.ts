@@ -28,7 +28,14 @@ import { DomainError } from "../shared/errors.js";
 import { DEFAULT_TIME_ZONE } from "../shared/local-time.js";
 import type { Tx } from "../shared/types.js";
 import { consentRequired } from "./consent.js";
-import { dueDateFor, extendDueDate, localYearOf, parseReceivedAt } from "./deadlines.js";
+import {
+  dueDateFor,
+  extendDueDate,
+  extensionRefusal,
+  forwardIsLate,
+  localYearOf,
+  parseReceivedAt,
+} from "./deadlines.js";
 import {
   answerButtons,
   answerReviewButtons,
@@ -38,6 +45,7 @@ import {
   clerksOf,
   dateParam,
   distributeButtons,
+  dueParam,
   extensionDecisionButtons,
   filesOf,
   handlersOf,
@@ -340,7 +348,7 @@ export class PetitionService {
     const params = {
       number: petition.number,
       kind: kindParam(petition.kind),
-      due: dateParam(dueAt),
+      due: dueParam(dueAt, this.clock.now(), r.org.timezone),
     };
     const actorPersonId = r.by.personId ?? null;
     if (route.type === "person") {
@@ -441,7 +449,7 @@ export class PetitionService {
           params: {
             number: p.number,
             kind: kindParam(p.kind),
-            due: dateParam(p.dueAt),
+            due: dueParam(p.dueAt, this.clock.now(), p.org.timezone),
             ...(note ? { note } : {}),
           },
           buttons: assigneeButtons(p.id),
@@ -534,10 +542,11 @@ export class PetitionService {
       });
       // An organisation of this system registers it at once; its term counts from today.
       const there = toOrg ? await this.registerForwarded(tx, p, toOrg.id) : null;
+      const late = forwardIsLate(forwardBy, now);
       const ev = await this.addEvent(tx, p.id, "FORWARDED", byStaff(a), reason, {
         toOrgId: toOrg?.id ?? null,
         to: toName,
-        late: now.getTime() > forwardBy.getTime(),
+        late,
         ...(there ? { toPetitionId: there.id, toNumber: there.number } : {}),
       });
       await notifyCitizen(tx, p.citizenUserId, p.org, {
@@ -563,6 +572,25 @@ export class PetitionService {
               buttons: citizenOpenButton(p.id),
             },
       });
+      if (late) {
+        const by = await tx.person.findUnique({ where: { id: a.personId }, select: { fullName: true } });
+        await notifyPeople(tx, await headsFor(tx, p.orgId, p.assignee?.unitId ?? null, a.personId), {
+          kind: "petition.forwardedLate",
+          petitionId: p.id,
+          eventId: ev.id,
+          payload: {
+            key: "petitions:notify.forwardedLate",
+            params: {
+              number: p.number,
+              by: by?.fullName ?? "",
+              to: toName,
+              forwardBy: dateParam(forwardBy),
+              reason,
+            },
+            buttons: openButton(p.id),
+          },
+        });
+      }
       return { ...updated, ...(there ? { registeredAs: there.number } : {}) };
     });
   }
@@ -639,6 +667,8 @@ export class PetitionService {
     input: { days: number; reason: string },
   ): Promise<ActionResult> {
     return this.staffChange(actor, petitionId, "extend", async (tx, p, a) => {
+      const late = extensionRefusal(p.dueAt, this.clock.now());
+      if (late) throw new DomainError(late, { number: p.number });
       const max = parseOrgSettings(p.org.settings).petitions.maxExtensionDays;
       if (!Number.isInteger(input.days) || input.days < 1 || input.days > max) {
         throw new DomainError("petitions:errors.extensionDaysInvalid", { max });
@@ -662,7 +692,7 @@ export class PetitionService {
             assignee: p.assignee?.fullName ?? "",
             days: input.days,
             reason,
-            due: dateParam(p.dueAt),
+            due: dueParam(p.dueAt, this.clock.now(), p.org.timezone),
           },
           buttons: extensionDecisionButtons(p.id),
         },
@@ -692,7 +722,7 @@ export class PetitionService {
           eventId: ev.id,
           payload: {
             key: "petitions:notify.extensionRefused",
-            params: { number: p.number, note, due: dateParam(p.dueAt) },
+            params: { number: p.number, note, due: dueParam(p.dueAt, this.clock.now(), p.org.timezone) },
             buttons: openButton(p.id),
           },
         });

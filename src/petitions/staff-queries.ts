@@ -8,6 +8,7 @@ import type { PetitionStatus } from "../generated/prisma/enums.js";
 import type { Tx } from "../shared/types.js";
 import { DomainError } from "../shared/errors.js";
 import { denyReason, isOpen, type StaffAction, seesWholeOrg, staffScope } from "./permissions.js";
+import { extensionRefusal } from "./deadlines.js";
 import { FACTS_INCLUDE, factsOf } from "./views.js";
 
 const MAX_ID = 2_147_483_647;
@@ -16,13 +17,15 @@ const isId = (id: unknown): id is number =>
 
 /**
  * Throws the reason (a DomainError with a locale key) when the actor may not take the
- * action on the petition now; returns its number when they may.
+ * action on the petition now; returns its number when they may. With `now`, the terms
+ * are checked too (an overdue petition cannot be extended).
  */
 export async function checkStaffAction(
   tx: Tx,
   actor: Actor,
   petitionId: number,
   action: StaffAction,
+  now?: Date,
 ): Promise<{ id: number; number: string }> {
   const scope = staffScope(actor);
   if (!scope || !isId(petitionId)) throw new DomainError("common:errors.notFound");
@@ -33,6 +36,8 @@ export async function checkStaffAction(
   if (!p) throw new DomainError("common:errors.notFound");
   const deny = denyReason(actor, factsOf(p), action);
   if (deny) throw new DomainError(deny);
+  const late = action === "extend" && now ? extensionRefusal(p.dueAt, now) : null;
+  if (late) throw new DomainError(late, { number: p.number });
   return { id: p.id, number: p.number };
 }
 

@@ -136,6 +136,8 @@ export interface StaffPetitionCard extends StaffPetitionSummary {
   registeredBy: { id: number; fullName: string } | null;
   /** Last day to forward it when outside the organisation's competence. */
   forwardBy: string;
+  /** The forward term has passed while the petition is open: a forward now is late. */
+  forwardLate: boolean;
   extensionRequestedDays: number | null;
   extensionReason: string | null;
   extensionPending: boolean;

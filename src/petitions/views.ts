@@ -19,6 +19,7 @@ import type {
   StaffPetitionSummary,
 } from "./types.js";
 import { phoneCountry } from "./phone.js";
+import { extensionRefusal, forwardIsLate } from "./deadlines.js";
 
 const iso = (d: Date) => d.toISOString();
 const named = (x: { id: number; name: string; nameEn: string | null } | null) =>
@@ -165,6 +166,7 @@ export function staffCard(p: CardRow, actor: Actor, now: Date, forwardBy: Date):
     },
     citizenInChat: p.citizenUserId !== null,
     forwardBy: iso(forwardBy),
+    forwardLate: isOpen(p.status) && forwardIsLate(forwardBy, now),
     extensionRequestedDays: p.extensionRequestedDays,
     extensionReason: p.extensionReason,
     extensionPending: extensionPending(facts),
@@ -189,7 +191,10 @@ export function staffCard(p: CardRow, actor: Actor, now: Date, forwardBy: Date):
     closedAt: p.closedAt ? iso(p.closedAt) : null,
     attachments,
     history,
-    allowedActions: allowedActions(actor, facts),
+    // Past its term a petition cannot be extended (./deadlines.ts): no button for it.
+    allowedActions: allowedActions(actor, facts).filter(
+      (a) => a !== "extend" || extensionRefusal(p.dueAt, now) === null,
+    ),
   };
 }
 

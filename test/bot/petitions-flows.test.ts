@@ -149,11 +149,11 @@ describe("more petition dialogues", () => {
     expect(official.text()).toContain("⚠️ overdue");
     await official.press("📄 ӨГ-2026-000002");
     expect(official.text()).toContain("Petition ӨГ-2026-000002");
+    // Overdue: no extension any more.
     expect(official.buttonTexts()).toEqual([
       "✅ Accept",
       "✍️ Answer",
       "❓ Ask petitioner",
-      "⏳ Extend",
       "➡️ Forward",
       "↩️ Return",
     ]);

@@ -188,7 +188,7 @@ export function staffCardText(
   lines.push(`${t("petitions:field.assignee")}: ${c.assignee ? escapeHtml(c.assignee.fullName) : "—"}`);
   lines.push(
     `${t("petitions:field.receivedAt")}: ${formatDate(c.receivedAt)} · ${t("petitions:field.dueAt")}: <b>${formatDate(c.dueAt)}</b>${c.extended ? ` (${t("petitions:field.extended").toLowerCase()})` : ""}`,
-    `${t("petitions:field.forwardBy")}: ${formatDate(c.forwardBy)}`,
+    `${t("petitions:field.forwardBy")}: ${formatDate(c.forwardBy)}${c.forwardLate ? ` ${t("petitionsBot:staffCard.forwardTermPassed")}` : ""}`,
   );
   if (c.anonymous) {
     lines.push(`${t("petitions:field.petitioner")}: ${t("petitions:field.anonymous")}`);

@@ -207,6 +207,6 @@ feature.callbackQuery(/^pt:(ret|fwd|ext|xno|ask|ans|ano):/, async (ctx) => {
   const dialogue = DIALOGUE_OF[ctx.match[1] as string] as string;
   const spec = STAFF_DIALOGUES[dialogue]!;
   // Refused before anything is asked; the dialogue asks the service again at the end.
-  await checkStaffAction(ctx.deps.prisma, ctx.actor, idOf(ctx), spec.action);
+  await checkStaffAction(ctx.deps.prisma, ctx.actor, idOf(ctx), spec.action, ctx.clock.now());
   await enterConversation(ctx, dialogue, spec.nameKey);
 });
