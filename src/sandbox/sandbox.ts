@@ -537,6 +537,15 @@ export class Sandbox {
     return sent;
   }
 
+  /** Whether a pending notification may be sent now (one waiting out quiet hours, say). */
+  private async outboxDue(): Promise<boolean> {
+    const row = await this.opts.db.prisma.notification.findFirst({
+      where: { status: "PENDING", notBefore: { lte: this.opts.clock.now() } },
+      select: { id: true },
+    });
+    return row !== null;
+  }
+
   private async runJobs(): Promise<{ slots: number; enqueued: number }> {
     const outcomes = await this.runner.runDue(this.opts.clock.now());
     const done = outcomes.filter((o) => o.status === "done");
@@ -578,7 +587,7 @@ export class Sandbox {
         const jobs = await this.runJobs();
         totals.slots += jobs.slots;
         totals.enqueued += jobs.enqueued;
-        totals.delivered += await this.drainOutbox();
+        if (jobs.enqueued > 0 || (await this.outboxDue())) totals.delivered += await this.drainOutbox();
       };
       if (ms > STEPPED_MS) {
         moveTo(target - STEPPED_MS);
