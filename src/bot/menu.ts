@@ -6,6 +6,7 @@ import type { InlineKeyboardButton } from "grammy/types";
 import type { TFunction } from "i18next";
 import type { Actor } from "../directory/actor.js";
 import { hasRole, isStaff } from "../directory/actor.js";
+import { maySeeStatistics } from "../petitions/permissions.js";
 
 export const MENU_ACTIONS = {
   petitionNew: "pc:new",
@@ -36,7 +37,7 @@ export function menuItems(actor: Actor): MenuItem[] {
     items.push("assigned");
     if (hasRole(actor, "UNIT_HEAD", "ORG_HEAD")) items.push("unitReports", "unitPetitions");
     if (hasRole(actor, "PETITION_CLERK")) items.push("clerkQueue", "registerPaper", "search");
-    if (hasRole(actor, "PETITION_CLERK", "ORG_HEAD", "UNIT_HEAD")) items.push("statistics");
+    if (maySeeStatistics(actor)) items.push("statistics");
     if (hasRole(actor, "EVALUATION_TEAM")) items.push("evaluation");
     if (hasRole(actor, "ORG_ADMIN")) items.push("invite", "admin");
   } else if (actor.superAdmin) {

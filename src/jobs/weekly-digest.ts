@@ -198,7 +198,10 @@ async function digestsForOrg(deps: JobDeps, org: OrgSlot, now: Date): Promise<nu
     }
     if (lines.length === 0) continue;
 
-    const eve = periods.find((p) => p.deadlineDay === addDays(org.day, 1));
+    // Said of the day it goes out: a digest caught up late never announces a wrong "tomorrow".
+    const eve = periods.find(
+      (p) => p.deadlineDay === addDays(org.day, 1) && p.deadlineDay === addDays(org.today, 1),
+    );
     rows.push({
       userId: head.userId as number,
       kind: eve ? "digest.deadline" : "digest.weekly",

@@ -68,3 +68,30 @@ export function parseReceivedAt(raw: string | Date, timeZone = DEFAULT_TIME_ZONE
   const d = new Date(s);
   return Number.isNaN(d.getTime()) ? null : d;
 }
+
+// ─────────────── what the Law on petitions allows once a term has passed ───────────────
+
+/** Calendar days a term is overdue at `now` (0 while it is running). */
+export function daysOverdue(dueAt: Date, now: Date, timeZone = DEFAULT_TIME_ZONE): number {
+  if (now.getTime() <= dueAt.getTime()) return 0;
+  return Math.max(1, calendarDaysBetween(dueAt, now, timeZone));
+}
+
+/**
+ * An extension is requested and decided within the term: once the term has passed the
+ * petition is late and cannot be given more time the normal way. Returns the refusal's
+ * locale key, or null while an extension may still be asked for.
+ */
+export function extensionRefusal(dueAt: Date, now: Date): string | null {
+  return now.getTime() > dueAt.getTime() ? "petitions:errors.extensionOverdue" : null;
+}
+
+/**
+ * A petition outside the organisation's competence is forwarded within the forward term
+ * (7 days). After it, forwarding is still allowed, because the petition must reach the
+ * competent body, but it is late: the person forwarding is warned first, the forward is
+ * recorded as late and the head is told.
+ */
+export function forwardIsLate(forwardBy: Date, now: Date): boolean {
+  return now.getTime() > forwardBy.getTime();
+}

@@ -9,6 +9,8 @@ import type { Role } from "../generated/prisma/enums.js";
 import { enqueue, type MessagePayload, type PayloadButton, type PayloadValue } from "../scheduling/outbox.js";
 import { action } from "../shared/actions.js";
 import type { Tx } from "../shared/types.js";
+import { DEFAULT_TIME_ZONE } from "../shared/local-time.js";
+import { daysOverdue } from "./deadlines.js";
 
 // ─────────────────────────── recipients ───────────────────────────
 
@@ -139,6 +141,13 @@ export async function notifyCitizen(
 
 export const kindParam = (kind: string): PayloadValue => ({ t: `petitions:kind.${kind}` });
 export const dateParam = (d: Date): PayloadValue => ({ date: d.toISOString() });
+
+/** A staff notice's due date, marked when the term has already passed ("2026.04.09 ⚠️ overdue by 3 days"). */
+export function dueParam(dueAt: Date, now: Date, timeZone: string): PayloadValue {
+  const days = daysOverdue(dueAt, now, timeZone || DEFAULT_TIME_ZONE);
+  if (days === 0) return dateParam(dueAt);
+  return { t: "petitions:notify.dueOverdue", params: { date: dateParam(dueAt), count: days } };
+}
 
 export function filesOf(
   attachments: { kind: "PHOTO" | "DOCUMENT"; fileId: string }[],

@@ -11,7 +11,7 @@
 
 import { type Actor, hasRole, isStaff } from "../directory/actor.js";
 import type { Prisma } from "../generated/prisma/client.js";
-import type { PetitionStatus } from "../generated/prisma/enums.js";
+import type { PetitionStatus, Role } from "../generated/prisma/enums.js";
 
 export type StaffActor = Actor & { personId: number; orgId: number };
 
@@ -27,6 +27,13 @@ export function isOpen(status: PetitionStatus): boolean {
 /** Clerks and the organisation head handle every petition of the organisation. */
 export function seesWholeOrg(actor: Actor): boolean {
   return isStaff(actor) && hasRole(actor, "PETITION_CLERK", "ORG_HEAD");
+}
+
+/** Who reads the organisation's petition statistics: clerks, heads and the organisation admin. */
+export const STATISTICS_ROLES: Role[] = ["PETITION_CLERK", "ORG_HEAD", "UNIT_HEAD", "ORG_ADMIN"];
+
+export function maySeeStatistics(actor: Actor): boolean {
+  return isStaff(actor) && hasRole(actor, ...STATISTICS_ROLES);
 }
 
 /** The petitions a staff member may see, as a Prisma filter; null when none. */

@@ -28,7 +28,15 @@ import { takeRequestKey } from "../shared/request-key.js";
 import { DomainError } from "../shared/errors.js";
 import { DEFAULT_TIME_ZONE } from "../shared/local-time.js";
 import type { Tx } from "../shared/types.js";
-import { dueDateFor, extendDueDate, localYearOf, parseReceivedAt } from "./deadlines.js";
+import { consentRequired } from "./consent.js";
+import {
+  dueDateFor,
+  extendDueDate,
+  extensionRefusal,
+  forwardIsLate,
+  localYearOf,
+  parseReceivedAt,
+} from "./deadlines.js";
 import {
   answerButtons,
   answerReviewButtons,
@@ -38,6 +46,7 @@ import {
   clerksOf,
   dateParam,
   distributeButtons,
+  dueParam,
   extensionDecisionButtons,
   filesOf,
   handlersOf,
@@ -56,6 +65,7 @@ import {
   OPEN_STATUSES,
   type StaffAction,
   type StaffActor,
+  STATISTICS_ROLES,
   seesWholeOrg,
   staffScope,
 } from "./permissions.js";
@@ -241,7 +251,7 @@ export class PetitionService {
           senderType: "CITIZEN",
           receivedAt: now,
           citizenUserId: userId,
-          consentAt: now,
+          consentAt: consentRequired(intake) ? now : null,
           registeredById: null,
           by: { userId },
         });
@@ -389,7 +399,7 @@ export class PetitionService {
     const params = {
       number: petition.number,
       kind: kindParam(petition.kind),
-      due: dateParam(dueAt),
+      due: dueParam(dueAt, this.clock.now(), r.org.timezone),
     };
     const actorPersonId = r.by.personId ?? null;
     if (route.type === "person") {
@@ -445,13 +455,21 @@ export class PetitionService {
    * Assigns the petition to an official with an instruction (цохолт). Clerks and the
    * organisation head assign anyone of the organisation; a unit head assigns their unit's
    * petitions to their unit's people. Reassigning tells the previous assignee.
+   * `expectedAssigneeId` is the assignee the screen showed (null: unassigned); when it
+   * changed meanwhile the assignment is refused with who has the petition now.
    */
   async assign(
     actor: Actor,
     petitionId: number,
-    input: { personId: number; note?: string | null },
+    input: { personId: number; note?: string | null; expectedAssigneeId?: number | null },
   ): Promise<ActionResult> {
     return this.staffChange(actor, petitionId, "assign", async (tx, p, a) => {
+      if (input.expectedAssigneeId !== undefined && input.expectedAssigneeId !== p.assigneeId) {
+        throw new DomainError("petitions:errors.assignedMeanwhile", {
+          number: p.number,
+          name: p.assignee?.fullName ?? "—",
+        });
+      }
       const note = unwrap(validateOptionalNote(input.note));
       const target = isId(input.personId)
         ? await tx.person.findFirst({
@@ -482,7 +500,7 @@ export class PetitionService {
           params: {
             number: p.number,
             kind: kindParam(p.kind),
-            due: dateParam(p.dueAt),
+            due: dueParam(p.dueAt, this.clock.now(), p.org.timezone),
             ...(note ? { note } : {}),
           },
           buttons: assigneeButtons(p.id),
@@ -576,10 +594,11 @@ export class PetitionService {
       });
       // An organisation of this system registers it at once; its term counts from today.
       const there = toOrg ? await this.registerForwarded(tx, p, toOrg.id) : null;
+      const late = forwardIsLate(forwardBy, now);
       const ev = await this.addEvent(tx, p.id, "FORWARDED", byStaff(a), reason, {
         toOrgId: toOrg?.id ?? null,
         to: toName,
-        late: now.getTime() > forwardBy.getTime(),
+        late,
         ...(there ? { toPetitionId: there.id, toNumber: there.number } : {}),
       });
       await notifyCitizen(tx, p.citizenUserId, p.org, {
@@ -605,6 +624,25 @@ export class PetitionService {
               buttons: citizenOpenButton(p.id),
             },
       });
+      if (late) {
+        const by = await tx.person.findUnique({ where: { id: a.personId }, select: { fullName: true } });
+        await notifyPeople(tx, await headsFor(tx, p.orgId, p.assignee?.unitId ?? null, a.personId), {
+          kind: "petition.forwardedLate",
+          petitionId: p.id,
+          eventId: ev.id,
+          payload: {
+            key: "petitions:notify.forwardedLate",
+            params: {
+              number: p.number,
+              by: by?.fullName ?? "",
+              to: toName,
+              forwardBy: dateParam(forwardBy),
+              reason,
+            },
+            buttons: openButton(p.id),
+          },
+        });
+      }
       return { ...updated, ...(there ? { registeredAs: there.number } : {}) };
     });
   }
@@ -681,6 +719,8 @@ export class PetitionService {
     input: { days: number; reason: string },
   ): Promise<ActionResult> {
     return this.staffChange(actor, petitionId, "extend", async (tx, p, a) => {
+      const late = extensionRefusal(p.dueAt, this.clock.now());
+      if (late) throw new DomainError(late, { number: p.number });
       const max = parseOrgSettings(p.org.settings).petitions.maxExtensionDays;
       if (!Number.isInteger(input.days) || input.days < 1 || input.days > max) {
         throw new DomainError("petitions:errors.extensionDaysInvalid", { max });
@@ -704,7 +744,7 @@ export class PetitionService {
             assignee: p.assignee?.fullName ?? "",
             days: input.days,
             reason,
-            due: dateParam(p.dueAt),
+            due: dueParam(p.dueAt, this.clock.now(), p.org.timezone),
           },
           buttons: extensionDecisionButtons(p.id),
         },
@@ -734,7 +774,7 @@ export class PetitionService {
           eventId: ev.id,
           payload: {
             key: "petitions:notify.extensionRefused",
-            params: { number: p.number, note, due: dateParam(p.dueAt) },
+            params: { number: p.number, note, due: dueParam(p.dueAt, this.clock.now(), p.org.timezone) },
             buttons: openButton(p.id),
           },
         });
@@ -1229,7 +1269,7 @@ export class PetitionService {
    */
   async statistics(actor: Actor, input: { orgId: number } & StatisticsRange): Promise<PetitionStatistics> {
     if (!actor.superAdmin) {
-      requireRole(actor, "PETITION_CLERK", "ORG_HEAD", "UNIT_HEAD", "ORG_ADMIN");
+      requireRole(actor, ...STATISTICS_ROLES);
       if (actor.orgId !== input.orgId) throw notFound();
     }
     await this.findOrg(this.prisma, input.orgId);

@@ -4,9 +4,11 @@
  * service would then refuse. The service re-checks everything when the action is taken.
  */
 import { type Actor, hasRole } from "../directory/actor.js";
+import type { PetitionStatus } from "../generated/prisma/enums.js";
 import type { Tx } from "../shared/types.js";
 import { DomainError } from "../shared/errors.js";
 import { denyReason, isOpen, type StaffAction, seesWholeOrg, staffScope } from "./permissions.js";
+import { extensionRefusal } from "./deadlines.js";
 import { FACTS_INCLUDE, factsOf } from "./views.js";
 
 const MAX_ID = 2_147_483_647;
@@ -15,13 +17,15 @@ const isId = (id: unknown): id is number =>
 
 /**
  * Throws the reason (a DomainError with a locale key) when the actor may not take the
- * action on the petition now; returns its number when they may.
+ * action on the petition now; returns its number when they may. With `now`, the terms
+ * are checked too (an overdue petition cannot be extended).
  */
 export async function checkStaffAction(
   tx: Tx,
   actor: Actor,
   petitionId: number,
   action: StaffAction,
+  now?: Date,
 ): Promise<{ id: number; number: string }> {
   const scope = staffScope(actor);
   if (!scope || !isId(petitionId)) throw new DomainError("common:errors.notFound");
@@ -32,7 +36,31 @@ export async function checkStaffAction(
   if (!p) throw new DomainError("common:errors.notFound");
   const deny = denyReason(actor, factsOf(p), action);
   if (deny) throw new DomainError(deny);
+  const late = action === "extend" && now ? extensionRefusal(p.dueAt, now) : null;
+  if (late) throw new DomainError(late, { number: p.number });
   return { id: p.id, number: p.number };
+}
+
+/** Where a petition stands for someone about to assign it: its number, status and current assignee. */
+export interface AssignmentState {
+  id: number;
+  number: string;
+  status: PetitionStatus;
+  assignee: { id: number; fullName: string } | null;
+}
+
+/**
+ * Re-checks a petition before an Assign button is acted on (the button may be days old):
+ * refused as `checkStaffAction` refuses, otherwise its state now, so the screen can say
+ * that it is already assigned (to whom, in what state) instead of offering to assign it.
+ */
+export async function assignmentState(tx: Tx, actor: Actor, petitionId: number): Promise<AssignmentState> {
+  const { id } = await checkStaffAction(tx, actor, petitionId, "assign");
+  const p = await tx.petition.findUniqueOrThrow({
+    where: { id },
+    select: { id: true, number: true, status: true, assignee: { select: { id: true, fullName: true } } },
+  });
+  return { id: p.id, number: p.number, status: p.status, assignee: p.assignee };
 }
 
 export interface Candidate {

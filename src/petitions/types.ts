@@ -123,12 +123,21 @@ export interface StaffPetitionCard extends StaffPetitionSummary {
   senderType: SenderType;
   text: string;
   anonymous: boolean;
-  petitioner: { name: string | null; phone: string | null; address: string | null; email: string | null };
+  petitioner: {
+    name: string | null;
+    phone: string | null;
+    /** The phone's country (ISO region code, e.g. "KR"), when it is not a Mongolian number. */
+    phoneCountry: string | null;
+    address: string | null;
+    email: string | null;
+  };
   /** The petition came through the bot: questions and the answer reach the citizen in chat. */
   citizenInChat: boolean;
   registeredBy: { id: number; fullName: string } | null;
   /** Last day to forward it when outside the organisation's competence. */
   forwardBy: string;
+  /** The forward term has passed while the petition is open: a forward now is late. */
+  forwardLate: boolean;
   extensionRequestedDays: number | null;
   extensionReason: string | null;
   extensionPending: boolean;

@@ -18,6 +18,8 @@ import {
 } from "../generated/prisma/enums.js";
 import { DomainError } from "../shared/errors.js";
 import { checkAttachmentFile } from "./attachment-rules.js";
+import { consentRequired } from "./consent.js";
+import { normalizePhone } from "./phone.js";
 
 export const TEXT_MIN = 10;
 export const TEXT_MAX = 4000;
@@ -107,15 +109,15 @@ export function validateText(raw: unknown, min = TEXT_MIN, max = TEXT_MAX): Fiel
 }
 
 /**
- * A Mongolian phone number: 8 digits starting with 5–9, optionally preceded by +976 /
- * 976 / 00976, with spaces, dashes, dots or brackets anywhere. Normalised to +976XXXXXXXX.
+ * A phone number (./phone.ts): a Mongolian one (8 digits starting with 5–9, optionally
+ * preceded by +976 / 976 / 00976) normalised to +976XXXXXXXX, or one abroad with its
+ * country code, kept in E.164. Spaces, dashes, dots or brackets may be anywhere.
  */
-export function validatePhone(raw: unknown): FieldResult<string> {
-  const compact = oneLine(raw).replace(/[\s\-.()]/g, "");
-  if (compact.length === 0) return fail("petitions:errors.phoneRequired");
-  const m = /^(?:\+976|00976|976)?([5-9]\d{7})$/.exec(compact);
-  if (!m) return fail("petitions:errors.phoneInvalid");
-  return ok(`+976${m[1]}`);
+export function validatePhone(raw: unknown, opts: { fromContact?: boolean } = {}): FieldResult<string> {
+  const line = oneLine(raw);
+  if (line.replace(/[\s\-.()]/g, "").length === 0) return fail("petitions:errors.phoneRequired");
+  const phone = normalizePhone(line, opts);
+  return phone ? ok(phone) : fail("petitions:errors.phoneInvalid");
 }
 
 /** A person's (or legal entity's) name: at least two letters, at most 150 characters. */
@@ -343,7 +345,7 @@ export function checkIntake(ctx: IntakeContext, draft: CitizenDraft): IntakeChec
     who.address = collect(errors, "address", validateAddress(draft.address, c.addressRequired)) ?? null;
     who.email = collect(errors, "email", validateEmail(draft.email)) ?? null;
   }
-  if (draft.consent !== true)
+  if (consentRequired(draft) && draft.consent !== true)
     errors.push({ field: "consent", key: "petitions:errors.consentRequired", params: {} });
   if (errors.length > 0) return { ok: false, errors: sortErrors(errors) };
   return { ok: true, value: validIntake(ctx, c, who) };

@@ -18,6 +18,8 @@ import type {
   StaffPetitionCard,
   StaffPetitionSummary,
 } from "./types.js";
+import { phoneCountry } from "./phone.js";
+import { extensionRefusal, forwardIsLate } from "./deadlines.js";
 
 const iso = (d: Date) => d.toISOString();
 const named = (x: { id: number; name: string; nameEn: string | null } | null) =>
@@ -155,9 +157,16 @@ export function staffCard(p: CardRow, actor: Actor, now: Date, forwardBy: Date):
     registeredBy: p.registeredBy ? { id: p.registeredBy.id, fullName: p.registeredBy.fullName } : null,
     text: p.text,
     anonymous: p.anonymous,
-    petitioner: { name: p.petitionerName, phone: p.phone, address: p.address, email: p.email },
+    petitioner: {
+      name: p.petitionerName,
+      phone: p.phone,
+      phoneCountry: foreignCountry(p.phone),
+      address: p.address,
+      email: p.email,
+    },
     citizenInChat: p.citizenUserId !== null,
     forwardBy: iso(forwardBy),
+    forwardLate: isOpen(p.status) && forwardIsLate(forwardBy, now),
     extensionRequestedDays: p.extensionRequestedDays,
     extensionReason: p.extensionReason,
     extensionPending: extensionPending(facts),
@@ -182,7 +191,10 @@ export function staffCard(p: CardRow, actor: Actor, now: Date, forwardBy: Date):
     closedAt: p.closedAt ? iso(p.closedAt) : null,
     attachments,
     history,
-    allowedActions: allowedActions(actor, facts),
+    // Past its term a petition cannot be extended (./deadlines.ts): no button for it.
+    allowedActions: allowedActions(actor, facts).filter(
+      (a) => a !== "extend" || extensionRefusal(p.dueAt, now) === null,
+    ),
   };
 }
 
@@ -280,4 +292,10 @@ export function citizenCard(
     canRate: p.status === "ANSWERED" && p.rating === null,
     history,
   };
+}
+
+/** The country of a phone number abroad; null for a Mongolian one (the usual case). */
+function foreignCountry(phone: string | null): string | null {
+  const country = phoneCountry(phone);
+  return country === "MN" ? null : country;
 }

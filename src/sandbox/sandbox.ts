@@ -91,6 +91,9 @@ export interface SandboxStatus {
   dataDir: string | null;
 }
 
+/** How much of a clock move is passed slot by slot (longer moves pass the rest at once). */
+const STEPPED_MS = 31 * 86_400_000;
+
 export interface AdvanceResult {
   now: string;
   /** Job slots run (each job, each hour passed). */
@@ -534,6 +537,15 @@ export class Sandbox {
     return sent;
   }
 
+  /** Whether a pending notification may be sent now (one waiting out quiet hours, say). */
+  private async outboxDue(): Promise<boolean> {
+    const row = await this.opts.db.prisma.notification.findFirst({
+      where: { status: "PENDING", notBefore: { lte: this.opts.clock.now() } },
+      select: { id: true },
+    });
+    return row !== null;
+  }
+
   private async runJobs(): Promise<{ slots: number; enqueued: number }> {
     const outcomes = await this.runner.runDue(this.opts.clock.now());
     const done = outcomes.filter((o) => o.status === "done");
@@ -550,20 +562,48 @@ export class Sandbox {
     });
   }
 
-  /** Moves the clock forward, runs the jobs of the hours passed and delivers what is due. */
+  /**
+   * Moves the clock forward as a real week would pass: it stops at every slot of the jobs,
+   * runs them with the clock at that moment and delivers what is due then (quiet hours
+   * included), so each reminder and digest goes on its own day and says the right "today"
+   * or "tomorrow". The time beyond the last {@link STEPPED_MS} of a longer move is passed
+   * at once, as after an outage (the jobs' catch-up rules apply).
+   */
   advanceClock(ms: number): Promise<AdvanceResult> {
     if (!Number.isFinite(ms) || ms <= 0 || ms > 366 * 86_400_000) {
       return Promise.reject(new SandboxError(400, "The clock moves forward by up to a year"));
     }
     return this.serial(async () => {
       const clock = this.opts.clock;
-      if (clock instanceof ManualClock) clock.advance(ms);
-      else clock.offsetMs += ms;
+      const moveTo = (at: number) => {
+        const by = at - clock.now().getTime();
+        if (by <= 0) return;
+        if (clock instanceof ManualClock) clock.advance(by);
+        else clock.offsetMs += by;
+      };
+      const target = clock.now().getTime() + ms;
+      const totals = { slots: 0, enqueued: 0, delivered: 0 };
+      const step = async () => {
+        const jobs = await this.runJobs();
+        totals.slots += jobs.slots;
+        totals.enqueued += jobs.enqueued;
+        if (jobs.enqueued > 0 || (await this.outboxDue())) totals.delivered += await this.drainOutbox();
+      };
+      if (ms > STEPPED_MS) {
+        moveTo(target - STEPPED_MS);
+        await step();
+      }
+      for (;;) {
+        const next = this.runner.nextSlot(clock.now(), new Date(target));
+        if (!next) break;
+        moveTo(next.getTime());
+        await step();
+      }
+      moveTo(target);
+      await step();
       this.scheduleSave();
-      const jobs = await this.runJobs();
-      const delivered = await this.drainOutbox();
       this.emit({ type: "state" });
-      return { now: clock.now().toISOString(), ...jobs, delivered };
+      return { now: clock.now().toISOString(), ...totals };
     });
   }
 

@@ -148,6 +148,23 @@ export class JobRunner {
   }
 
   /**
+   * The earliest firing of any job in (from, to], or null. Looks a day at a time, so a
+   * clock stepped from slot to slot (the sandbox) never scans far ahead.
+   */
+  nextSlot(from: Date, to: Date): Date | null {
+    for (let start = from.getTime(); start < to.getTime(); start += 86_400_000) {
+      const end = new Date(Math.min(start + 86_400_000, to.getTime()));
+      let best: Date | null = null;
+      for (const job of this.jobs) {
+        const first = this.slotsBetween(job, new Date(start), end)[0];
+        if (first && (!best || first.getTime() < best.getTime())) best = first;
+      }
+      if (best) return best;
+    }
+    return null;
+  }
+
+  /**
    * Runs every slot due since the last check (or, on the first call, since the job's last
    * recorded run: catch-up) and retries failed runs. Calls are serialised.
    */

@@ -80,9 +80,14 @@ describe("the main menu follows the user's roles", () => {
     const chat = tb.chat({ id: TG.admin });
     await chat.send("/menu");
     expect(chat.buttonTexts()).toEqual(
-      expect.arrayContaining(["🔗 Create an invite", "⚙️ Organisation settings"]),
+      expect.arrayContaining(["🔗 Create an invite", "⚙️ Organisation settings", "📈 Statistics"]),
     );
     expect(chat.buttonTexts()).not.toContain("📊 Fill in my report");
+    // The statistics entry opens the same periods as for the clerk, and the figures follow.
+    await chat.press("📈 Statistics");
+    expect(chat.buttonTexts()).toContain("This quarter");
+    await chat.press("This quarter");
+    expect(chat.text()).toContain("Q1");
   });
 
   it("a deactivated person falls back to the citizen menu", async () => {

@@ -149,11 +149,11 @@ describe("more petition dialogues", () => {
     expect(official.text()).toContain("⚠️ overdue");
     await official.press("📄 ӨГ-2026-000002");
     expect(official.text()).toContain("Petition ӨГ-2026-000002");
+    // Overdue: no extension any more.
     expect(official.buttonTexts()).toEqual([
       "✅ Accept",
       "✍️ Answer",
       "❓ Ask petitioner",
-      "⏳ Extend",
       "➡️ Forward",
       "↩️ Return",
     ]);
@@ -195,9 +195,19 @@ describe("more petition dialogues", () => {
     expect(head.text()).toContain("Petition ӨГ-2026-000001 was assigned to <b>Н.Ванчинсэмбэрүү</b>.");
     await tb.deliverOutbox();
     expect(official.lastText()).toContain("A petition was assigned to you: ӨГ-2026-000001 (Complaint)");
-    // A unit head cannot hand it to someone outside the unit.
+    // The notice's Assign button, pressed again later, says where the petition stands now.
     const p = await prisma.petition.findFirstOrThrow();
     await head.pressData(`pt:asg:${p.id}`);
+    expect(head.text()).toContain(
+      `Petition ӨГ-2026-000001 is already assigned to <b>Н.Ванчинсэмбэрүү</b>. Status: Assigned.`,
+    );
+    expect(head.buttonTexts()).toEqual(["👤 Reassign", "📄 Details"]);
+    await official.press("✅ Accept");
+    await head.pressData(`pt:asg:${p.id}`);
+    expect(head.text()).toContain("is already assigned to <b>Н.Ванчинсэмбэрүү</b>. Status: In progress.");
+    // Reassigning is a choice made knowingly; a unit head cannot hand it outside the unit.
+    await head.press("👤 Reassign");
+    expect(head.text()).toContain("Assigned now to: <b>Н.Ванчинсэмбэрүү</b> (In progress)");
     await head.send("Болд");
     await head.press("Б.Болд · Хөгжлийн бодлого, төлөвлөлтийн хэлтэс");
     await head.press("⏭ Skip");

@@ -75,6 +75,7 @@ describe("a citizen files a petition", () => {
     expect(summary).toContain("Phone: +97699112233");
     expect(c.buttonTexts()).toEqual([
       "✅ Submit",
+      "✏️ Organisation",
       "✏️ Kind",
       "✏️ Topic",
       "✏️ Text",
@@ -287,6 +288,39 @@ describe("a citizen files a petition", () => {
     expect(p.attachments.map((a) => a.fileId)).toEqual(["p2"]);
   });
 
+  it("a citizen abroad gives a foreign number; the official sees its country", async () => {
+    const { prisma, chats } = await petitionWorld(db);
+    const c = chats.citizen;
+    await c.send("/new");
+    await c.press("Aimag Governor's Office");
+    await c.press("Request");
+    await c.press("Social welfare");
+    await c.send(PETITION_TEXT);
+    await c.press("➡️ No attachments");
+    await c.send("B. Bold");
+    await c.send("+1 555 123 4567");
+    expect(c.text()).toContain("or a number abroad with its country code (e.g. +82 10 1234 5678)");
+    await c.send("+82 10-1234-5678");
+    expect(c.text()).toContain("Phone number +821012345678 saved.");
+    await c.press("✅ I agree");
+    await c.press("✅ Submit");
+    const p = await prisma.petition.findFirstOrThrow();
+    expect(p.phone).toBe("+821012345678");
+    await chats.official.pressData(`pt:open:${p.id}`);
+    expect(chats.official.text()).toContain("B. Bold · +821012345678 (South Korea)");
+
+    // A shared contact of a Korean account (no "+") is read the same way.
+    await c.send("/new");
+    await c.press("Aimag Governor's Office");
+    await c.press("Request");
+    await c.press("Social welfare");
+    await c.send(PETITION_TEXT);
+    await c.press("➡️ No attachments");
+    await c.send("B. Bold");
+    await c.shareContact("821012345678");
+    expect(c.text()).toContain("Phone number +821012345678 saved.");
+  });
+
   it("a restart of the bot in the middle keeps the answers", async () => {
     const { prisma, tb } = await petitionWorld(db);
     const before = tb.chat({ id: TG.citizen });
@@ -314,6 +348,36 @@ describe("a citizen files a petition", () => {
     expect(p.attachments.map((a) => a.fileId)).toEqual(["kept-photo"]);
   });
 
+  it("an organisation link preselects it and can be changed, at the first step and from the summary", async () => {
+    const { prisma, chats } = await petitionWorld(db);
+    const c = chats.citizen;
+    await c.send("/start org_aimag");
+    await c.pressData("pc:new");
+    expect(c.text()).toContain("A new petition to Aimag Governor's Office");
+    expect(c.text()).toContain("What kind of petition is it?");
+    // Back on the first step leads to the choice of the organisation.
+    await c.press("⬅️ Back");
+    expect(c.text()).toContain("Which organisation is your petition for?");
+    await c.press("Soum Governor's Office");
+    await c.press("Request");
+    await c.send(PETITION_TEXT);
+    await c.press("➡️ No attachments");
+    await c.send("B. Bold");
+    await c.send("99112233");
+    await c.press("✅ I agree");
+    expect(c.text()).toContain("Organisation: Soum Governor's Office");
+    // From the summary: back to the linked organisation, whose topic is then asked.
+    await c.press("✏️ Organisation");
+    await c.press("Aimag Governor's Office");
+    expect(c.text()).toContain("What is it about? Choose the topic.");
+    await c.press("Social welfare");
+    expect(c.text()).toContain("Organisation: Aimag Governor's Office");
+    expect(c.text()).toContain("Topic: Social welfare");
+    await c.press("✅ Submit");
+    const p = await prisma.petition.findFirstOrThrow({ include: { org: true } });
+    expect(p.org.slug).toBe("aimag");
+  });
+
   it("an organisation link skips the choice; anonymous petitions ask no name or phone", async () => {
     const { prisma, chats } = await petitionWorld(db);
     const c = chats.citizen;
@@ -321,23 +385,64 @@ describe("a citizen files a petition", () => {
     await c.pressData("pc:new");
     expect(c.text()).toContain("A new petition to Aimag Governor's Office");
     expect(c.text()).toContain("What kind of petition is it?");
-    expect(c.buttonTexts()).not.toContain("⬅️ Back");
     await c.press("Suggestion");
     await c.press("Social welfare");
     await c.send("Please open the welfare office on Saturdays for working parents.");
     await c.press("➡️ No attachments");
     expect(c.text()).toContain("may be filed anonymously");
     await c.press("🕶 File anonymously");
-    expect(c.text()).toContain("Do you agree?");
-    await c.press("✅ I agree");
+    // Nothing personal is kept, so no consent is asked.
+    expect(c.text()).not.toContain("Do you agree?");
     expect(c.text()).toContain("Petitioner: anonymous");
     expect(c.buttonTexts()).not.toContain("✏️ Name");
     await c.press("✅ Submit");
     const p = await prisma.petition.findFirstOrThrow();
     expect(p).toMatchObject({ kind: "SUGGESTION", anonymous: true, petitionerName: null, phone: null });
+    expect(p.consentAt).toBeNull();
   });
 
-  it("refusing consent explains, files nothing and takes the contact button away; cancel files nothing", async () => {
+  it("consent names only the data kept; refusing it offers anonymity where the kind allows it, or going back", async () => {
+    const { prisma, chats } = await petitionWorld(db);
+    const c = chats.citizen;
+    await c.send("/new");
+    await c.press("Aimag Governor's Office");
+    await c.press("Suggestion");
+    await c.press("Social welfare");
+    await c.send("Please open the welfare office on Saturdays for working parents.");
+    await c.press("➡️ No attachments");
+    await c.press("👤 Give my name and phone");
+    await c.send("B. Bold");
+    await c.send("99112233");
+    expect(c.text()).toContain("the personal data you gave (name, phone number) for this purpose only");
+    await c.press("❌ I do not agree");
+    expect(c.text()).toContain("This kind of petition may be filed anonymously instead");
+    expect(c.buttonTexts()).toEqual(["🕶 File anonymously", "⬅️ Back", "✖️ Cancel"]);
+    await c.press("🕶 File anonymously");
+    expect(c.text()).toContain("Petitioner: anonymous");
+    await c.press("✅ Submit");
+    const p = await prisma.petition.findFirstOrThrow();
+    expect(p).toMatchObject({ anonymous: true, petitionerName: null, phone: null, consentAt: null });
+
+    // A request cannot be anonymous: refusing offers going back to change the answers.
+    await c.send("/new");
+    await c.press("Aimag Governor's Office");
+    await c.press("Request");
+    await c.press("Land allocation");
+    await c.send(PETITION_TEXT);
+    await c.press("➡️ No attachments");
+    await c.send("B. Bold");
+    await c.send("99112233");
+    await c.send("Bayankhongor soum, 3rd bag, building 12, apt 4");
+    expect(c.text()).toContain("(name, phone number, address)");
+    await c.press("❌ I do not agree");
+    expect(c.text()).toContain("this kind of petition cannot be filed anonymously");
+    expect(c.buttonTexts()).toEqual(["⬅️ Back", "✖️ Cancel"]);
+    await c.press("⬅️ Back");
+    expect(c.text()).toContain("Your address");
+    expect(await prisma.petition.count()).toBe(1);
+  });
+
+  it("refusing consent explains and files nothing when cancelled; cancel takes the contact button away", async () => {
     const { prisma, tb, chats } = await petitionWorld(db);
     const c = chats.citizen;
     await c.send("/new");
@@ -350,6 +455,8 @@ describe("a citizen files a petition", () => {
     await c.send("99112233");
     await c.press("❌ I do not agree");
     expect(c.text()).toContain("Without your consent we cannot register");
+    await c.press("✖️ Cancel");
+    expect(c.text()).toContain("The petition was cancelled; nothing was filed.");
     expect(await prisma.petition.count()).toBe(0);
 
     await c.send("/new");

@@ -9,6 +9,7 @@ import {
   quarterRange,
 } from "../../src/petitions/deadlines.js";
 import { formatRegistrationNumber } from "../../src/petitions/numbering.js";
+import { phoneCountry } from "../../src/petitions/phone.js";
 import { matchingRules } from "../../src/petitions/routing.js";
 import {
   checkIntake,
@@ -67,6 +68,24 @@ describe("field validators", () => {
     ]) {
       expect(validatePhone(bad)).toMatchObject({ ok: false, key: "petitions:errors.phoneInvalid" });
     }
+  });
+
+  it("phone: a number abroad with its country code, kept in E.164", () => {
+    for (const raw of ["+82 10 1234 5678", "0082 10-1234-5678", "+82 (10) 1234 5678"]) {
+      expect(validatePhone(raw)).toEqual({ ok: true, value: "+821012345678" });
+    }
+    expect(validatePhone("+7 912 345 67 89")).toEqual({ ok: true, value: "+79123456789" });
+    // A shared contact carries the country code without "+".
+    expect(validatePhone("821012345678", { fromContact: true })).toEqual({
+      ok: true,
+      value: "+821012345678",
+    });
+    expect(validatePhone("97699112233", { fromContact: true })).toEqual({ ok: true, value: "+97699112233" });
+    for (const bad of ["+1 555 123 4567", "+82 10", "821012345678", "+82 10 1234 5678 9999 1"]) {
+      expect(validatePhone(bad)).toMatchObject({ ok: false, key: "petitions:errors.phoneInvalid" });
+    }
+    expect(phoneCountry("+821012345678")).toBe("KR");
+    expect(phoneCountry("+97699112233")).toBe("MN");
   });
 
   it("name: at least two letters, trimmed and single-spaced", () => {

@@ -240,7 +240,7 @@ describe("sandbox API", () => {
     expect((await persona("head")).unread).toBeGreaterThan(0);
 
     await expect(t.api("/api/clock", { step: "1y" })).rejects.toThrow(/400/);
-  });
+  }, 300_000);
 
   it("resets the demo: chats emptied, clock back, demo data loaded again", async () => {
     await t.api("/api/reset", {});

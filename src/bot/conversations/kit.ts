@@ -290,8 +290,13 @@ export async function makeKit(conversation: BotConversation, name: string): Prom
   };
 }
 
-/** Enters a conversation unless another is in progress (then says which). */
-export async function enterConversation(ctx: BotContext, id: string, nameKey: string): Promise<void> {
+/** Enters a conversation unless another is in progress (then says which); `args` go to it. */
+export async function enterConversation(
+  ctx: BotContext,
+  id: string,
+  nameKey: string,
+  ...args: unknown[]
+): Promise<void> {
   const active = ctx.conversation.active();
   const running = Object.keys(active)[0];
   if (running) {
@@ -302,7 +307,7 @@ export async function enterConversation(ctx: BotContext, id: string, nameKey: st
     return;
   }
   if (ctx.callbackQuery) await ctx.answerCallbackQuery();
-  await ctx.conversation.enter(id);
+  await ctx.conversation.enter(id, ...args);
 }
 
 /** Display names (locale keys) of the conversations, by id; features register theirs. */

@@ -9,11 +9,15 @@ import type { CitizenPetitionCard } from "../../petitions/types.js";
 import { REASON_MAX, validateNote } from "../../petitions/validation.js";
 import type { BotContext, ConvContext } from "../context.js";
 import { type BotConversation, conversationNames, type Kit, makeKit } from "./kit.js";
-import { attempt, compose, petitionIdFrom } from "./petition-steps.js";
+import { attempt, compose, excerpt, petitionIdFrom } from "./petition-steps.js";
+import { type OpenQuestion, openQuestionsFor } from "../../petitions/open-questions.js";
+import { action } from "../../shared/actions.js";
 
 export const ADD_INFO = "petition-add-info";
 export const REPLY = "petition-reply";
 export const RATE_COMMENT = "petition-rate-comment";
+export const TYPED_REPLY = "petition-typed-reply";
+export const TYPED_REPLY_NAME = "petitionsBot:reply.name";
 conversationNames[ADD_INFO] = "petitionsBot:addInfo.name";
 conversationNames[REPLY] = "petitionsBot:reply.name";
 conversationNames[RATE_COMMENT] = "petitionsBot:rate.name";
@@ -81,8 +85,39 @@ async function rateCommentConversation(conversation: BotConversation, ctx: ConvC
   if (saved) await kit.say(kit.t("petitionsBot:rate.commentSaved"));
 }
 
+/**
+ * A message typed while several of the office's questions are open: the citizen says
+ * which petition it answers (nothing is sent before they do).
+ */
+async function typedReplyConversation(conversation: BotConversation, _ctx: ConvContext, text: string) {
+  const kit = await makeKit(conversation, TYPED_REPLY_NAME);
+  const { t } = kit;
+  const open = await kit.call((_s, outer) => openQuestionsFor(outer.deps.prisma, outer.user.id));
+  if (open.length === 0) return kit.say(t("petitions:errors.noQuestion"));
+  const r = await kit.choose(
+    t("petitionsBot:reply.which", { text: excerpt(text, 300) }),
+    open.map((q) => ({
+      label: t("petitionsBot:reply.whichOption", { number: q.number, question: excerpt(q.question, 40) }),
+      value: String(q.petitionId),
+    })),
+    { nav: ["cancel"] },
+  );
+  if (r.nav) return kit.say(t("petitionsBot:reply.notSent"));
+  const chosen = open.find((q) => String(q.petitionId) === r.value) as OpenQuestion;
+  const sent = await attempt(kit, () =>
+    kit.call((s) => s.petitions.citizenReply(kit.actor.userId, chosen.petitionId, text)),
+  );
+  if (sent)
+    await kit.say(t("petitionsBot:reply.done", { number: chosen.number }), openRow(kit, chosen.petitionId));
+}
+
+function openRow(kit: Kit, id: number) {
+  return [[{ text: kit.t("petitions:button.myPetition"), callback_data: action("pc", "open", id) }]];
+}
+
 export const citizenConversations = [
   createConversation<BotContext, ConvContext>(addInfoConversation, ADD_INFO),
   createConversation<BotContext, ConvContext>(replyConversation, REPLY),
   createConversation<BotContext, ConvContext>(rateCommentConversation, RATE_COMMENT),
+  createConversation<BotContext, ConvContext>(typedReplyConversation, TYPED_REPLY),
 ];

@@ -5,7 +5,7 @@
 import { createConversation } from "@grammyjs/conversations";
 import type { InlineKeyboardButton } from "grammy/types";
 import { type PersonMatch, searchPeople } from "../../directory/people-search.js";
-import { assignmentCandidates, checkStaffAction } from "../../petitions/staff-queries.js";
+import { assignmentCandidates, assignmentState } from "../../petitions/staff-queries.js";
 import { validateOptionalNote } from "../../petitions/validation.js";
 import { action } from "../../shared/actions.js";
 import { DomainError } from "../../shared/errors.js";
@@ -32,9 +32,11 @@ async function assignConversation(conversation: BotConversation, ctx: ConvContex
   const { t } = kit;
   const id = petitionIdFrom(ctx) ?? 0;
   const p = await attempt(kit, () =>
-    kit.call((_s, outer) => checkStaffAction(outer.deps.prisma, outer.actor, id, "assign")),
+    kit.call((_s, outer) => assignmentState(outer.deps.prisma, outer.actor, id)),
   );
   if (!p) return;
+  // The assignee this dialogue started from: the service refuses if it changes meanwhile.
+  const expectedAssigneeId = p.assignee?.id ?? null;
   const suggested = await kit.call((_s, outer) => assignmentCandidates(outer.deps.prisma, outer.actor, p.id));
 
   choosing: for (;;) {
@@ -43,9 +45,19 @@ async function assignConversation(conversation: BotConversation, ctx: ConvContex
       { text: c.fullName, callback_data: `opt:p${c.id}` },
     ]);
     const r = await kit.askAny(
-      t(suggested.length ? "petitionsBot:assign.askSuggested" : "petitionsBot:assign.ask", {
-        number: p.number,
-      }),
+      [
+        ...(p.assignee
+          ? [
+              t("petitionsBot:assign.current", {
+                name: p.assignee.fullName,
+                status: t(`petitions:status.${p.status}`),
+              }),
+            ]
+          : []),
+        t(suggested.length ? "petitionsBot:assign.askSuggested" : "petitionsBot:assign.ask", {
+          number: p.number,
+        }),
+      ].join("\n"),
       (c) => c.message?.text !== undefined || (c.callbackQuery?.data ?? "").startsWith("opt:p"),
       { nav: ["cancel"], keyboard, wrongKey: "petitionsBot:assign.wrong" },
     );
@@ -97,7 +109,9 @@ async function assignConversation(conversation: BotConversation, ctx: ConvContex
       const text = note.nav === "skip" ? null : note.value;
       const personId = person.id;
       try {
-        await kit.call((s, outer) => s.petitions.assign(outer.actor, p.id, { personId, note: text }));
+        await kit.call((s, outer) =>
+          s.petitions.assign(outer.actor, p.id, { personId, note: text, expectedAssigneeId }),
+        );
         return kit.say(t("petitionsBot:assign.done", { number: p.number, name: person.fullName }), [
           [{ text: t("petitions:button.open"), callback_data: action("pt", "open", p.id) }],
         ]);

@@ -9,6 +9,7 @@
  */
 import type { PetitionKind } from "../../generated/prisma/enums.js";
 import { formatDate } from "../../i18n.js";
+import { consentRequired, personalDataKept } from "../../petitions/consent.js";
 import { intakeOrganizations, type OrganizationChoice } from "../../petitions/organizations.js";
 import type { IntakeOptions, SubmitResult } from "../../petitions/types.js";
 import { type AttachmentInput, type CitizenDraft, validatePhone } from "../../petitions/validation.js";
@@ -90,12 +91,12 @@ export async function intakeConversation(conversation: BotConversation, _ctx: Co
     consent: false,
   };
   let opts: IntakeOptions | null = null;
-  let orgs: OrganizationChoice[] = [];
-  let orgFixed = false;
 
   const loadOptions = (orgId: number) => kit.call((s) => s.petitions.intakeOptions(orgId));
 
-  // An organisation chosen by a ?start=org_<slug> link, or the only one there is.
+  // An organisation chosen by a ?start=org_<slug> link (it can still be changed), or the only one there is.
+  let orgs: OrganizationChoice[] = await kit.call((_s, outer) => intakeOrganizations(outer.deps.prisma));
+  const orgFixed = orgs.length === 1;
   const preferred = await kit.call(async (_s, outer) => outer.user.preferredOrgId ?? null);
   if (preferred !== null) {
     opts = await loadOptions(preferred).catch((err) => {
@@ -104,12 +105,10 @@ export async function intakeConversation(conversation: BotConversation, _ctx: Co
     });
   }
   if (!opts) {
-    orgs = await kit.call((_s, outer) => intakeOrganizations(outer.deps.prisma));
     if (orgs.length === 0) return kit.say(t("petitionsBot:intake.noOrganizations"));
-    if (orgs.length === 1) opts = await loadOptions((orgs[0] as OrganizationChoice).id);
+    if (orgFixed) opts = await loadOptions((orgs[0] as OrganizationChoice).id);
   }
   if (opts) {
-    orgFixed = true;
     d.orgId = opts.org.id;
     await kit.say(t("petitionsBot:intake.introOrg", { org: nameIn(locale, opts.org) }));
   } else {
@@ -145,6 +144,8 @@ export async function intakeConversation(conversation: BotConversation, _ctx: Co
         return !d.anonymous;
       case "address":
         return !d.anonymous && addressRequired();
+      case "consent":
+        return consentRequired(d);
       default:
         return true;
     }
@@ -167,7 +168,7 @@ export async function intakeConversation(conversation: BotConversation, _ctx: Co
   }
 
   let jumps = 0;
-  async function run(step: Step, nav: Nav[]): Promise<StepResult<Step>> {
+  async function run(step: Step, nav: Nav[], editing: boolean): Promise<StepResult<Step>> {
     switch (step) {
       case "org": {
         const r = await kit.choose(
@@ -189,6 +190,12 @@ export async function intakeConversation(conversation: BotConversation, _ctx: Co
           }
           opts = loaded;
           d.orgId = id;
+          // Topics belong to an organisation; the kinds and anonymity it allows may differ.
+          d.topicId = null;
+          if (d.kind !== null && !loaded.kinds.includes(d.kind)) d.kind = null;
+          if (!applies("anonymous")) d.anonymous = false;
+          // Changed from the summary: the new organisation's topic is asked before going back.
+          if (editing && d.kind !== null && applies("topic")) return { goto: "topic" };
         }
         return "next";
       }
@@ -210,26 +217,45 @@ export async function intakeConversation(conversation: BotConversation, _ctx: Co
         d.address = r.value;
         return "next";
       }
-      case "consent": {
-        const r = await kit.choose(
-          t("petitionsBot:intake.askConsent", { org: nameIn(locale, opts?.org) }),
-          [
-            { label: t("petitionsBot:intake.consentYes"), value: "yes" },
-            { label: t("petitionsBot:intake.consentNo"), value: "no" },
-          ],
-          { nav },
-        );
-        if (r.nav) return navResult(r.nav);
-        if (r.value === "no") {
-          await sendMarkup(kit, t("petitionsBot:intake.consentRefused"), { remove_keyboard: true });
-          return "done";
-        }
-        d.consent = true;
-        return "next";
-      }
+      case "consent":
+        return askConsent(nav);
       case "summary":
         return summary(nav);
     }
+  }
+
+  /** Consent for exactly the personal data kept; refusing offers anonymity (where allowed) or going back. */
+  async function askConsent(nav: Nav[]): Promise<StepResult<Step>> {
+    const data = personalDataKept(d)
+      .map((item) => t(`petitionsBot:intake.consentItem.${item}`))
+      .join(", ");
+    const r = await kit.choose(
+      t("petitionsBot:intake.askConsent", { org: nameIn(locale, opts?.org), data }),
+      [
+        { label: t("petitionsBot:intake.consentYes"), value: "yes" },
+        { label: t("petitionsBot:intake.consentNo"), value: "no" },
+      ],
+      { nav },
+    );
+    if (r.nav) return navResult(r.nav);
+    if (r.value === "yes") {
+      d.consent = true;
+      return "next";
+    }
+    d.consent = false;
+    const anonymousPossible = applies("anonymous");
+    const choice = await kit.choose(
+      t(
+        anonymousPossible
+          ? "petitionsBot:intake.consentRefusedAnonymous"
+          : "petitionsBot:intake.consentRefused",
+      ),
+      anonymousPossible ? [{ label: t("petitionsBot:intake.anonymous"), value: "anonymous" }] : [],
+      { nav: ["back", "cancel"] },
+    );
+    if (choice.nav) return navResult(choice.nav);
+    d.anonymous = true;
+    return { goto: "summary" };
   }
 
   async function summary(nav: Nav[]): Promise<StepResult<Step>> {
@@ -250,8 +276,9 @@ export async function intakeConversation(conversation: BotConversation, _ctx: Co
     const o = opts as IntakeOptions;
     const options: { label: string; value: Step | "submit" }[] = [
       { label: t("petitionsBot:summary.submit"), value: "submit" },
-      { label: t("petitionsBot:summary.editKind"), value: "kind" },
     ];
+    if (applies("org")) options.push({ label: t("petitionsBot:summary.editOrg"), value: "org" });
+    options.push({ label: t("petitionsBot:summary.editKind"), value: "kind" });
     if (applies("topic")) options.push({ label: t("petitionsBot:summary.editTopic"), value: "topic" });
     options.push({ label: t("petitionsBot:summary.editText"), value: "text" });
     if (applies("files")) options.push({ label: t("petitionsBot:summary.editFiles"), value: "files" });
@@ -302,8 +329,10 @@ export async function intakeConversation(conversation: BotConversation, _ctx: Co
   const outcome = await runSteps<Step>({
     order: STEPS,
     summary: "summary",
+    // Linked to an organisation: begin with the kind; Back still leads to the choice.
+    ...(opts !== null ? { start: "kind" as const } : {}),
     applies,
-    run: (step, how) => run(step, how.nav),
+    run: (step, how) => run(step, how.nav, how.editing),
   });
   if (outcome === "cancel") {
     await sendMarkup(kit, t("petitionsBot:intake.cancelled"), { remove_keyboard: true });
@@ -333,7 +362,9 @@ async function askPhone(kit: Kit, d: Draft, nav: Nav[]): Promise<StepResult<Step
       return navResult(r.nav);
     }
     const msg = r.value.message;
-    const v = validatePhone(msg?.contact?.phone_number ?? msg?.text ?? "");
+    const v = msg?.contact
+      ? validatePhone(msg.contact.phone_number, { fromContact: true })
+      : validatePhone(msg?.text ?? "");
     if (!v.ok) {
       await kit.say(t(v.key, v.params));
       continue;

@@ -59,7 +59,7 @@ async function open(conversation: BotConversation, ctx: ConvContext, dialogue: s
   const kit = await makeKit(conversation, nameKey);
   const id = petitionIdFrom(ctx) ?? 0;
   const p = await attempt(kit, () =>
-    kit.call((_s, outer) => checkStaffAction(outer.deps.prisma, outer.actor, id, act)),
+    kit.call((_s, outer) => checkStaffAction(outer.deps.prisma, outer.actor, id, act, outer.clock.now())),
   );
   return { kit, p };
 }
@@ -140,6 +140,17 @@ async function forwardConversation(conversation: BotConversation, ctx: ConvConte
   const { kit, p } = await open(conversation, ctx, FORWARD);
   const { t } = kit;
   if (!p) return;
+  // Past the forward term: said before anything is asked (the forward is recorded as late).
+  const term = await kit.call(async (s, outer) => {
+    const card = await s.petitions.cardForStaff(outer.actor, p.id);
+    const settings = await getOrgSettings(outer.deps.prisma, card.org.id);
+    return { late: card.forwardLate, date: card.forwardBy, days: settings.petitions.forwardDays };
+  });
+  if (term.late) {
+    await kit.say(
+      t("petitionsBot:staff.forwardLate", { number: p.number, date: formatDate(term.date), days: term.days }),
+    );
+  }
   const targets = await kit.call((_s, outer) => forwardTargets(outer.deps.prisma, outer.actor));
   for (;;) {
     const choice = await kit.choose(

@@ -37,6 +37,8 @@ export type StepResult<S extends string> = "next" | "back" | "cancel" | "done" |
 export interface StepMachine<S extends string> {
   order: readonly S[];
   summary: S;
+  /** Where to begin when earlier steps are already answered (they stay reachable with Back). */
+  start?: S;
   applies(step: S): boolean;
   run(step: S, how: { nav: Nav[]; editing: boolean }): Promise<StepResult<S>>;
 }
@@ -50,6 +52,10 @@ export async function runSteps<S extends string>(m: StepMachine<S>): Promise<"ca
     return m.order.slice(i + 1).find((s) => m.applies(s)) ?? m.summary;
   };
   let at: S = m.order.find((s) => m.applies(s)) ?? m.summary;
+  if (m.start !== undefined && m.applies(m.start)) {
+    trail.push(...m.order.slice(0, m.order.indexOf(m.start)).filter((s) => m.applies(s)));
+    at = m.start;
+  }
   for (;;) {
     const canBack = (editing && at !== m.summary) || trail.some((s) => m.applies(s));
     const result = await m.run(at, { nav: canBack ? ["back", "cancel"] : ["cancel"], editing });

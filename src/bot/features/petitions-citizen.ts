@@ -5,7 +5,15 @@
  * petition. Citizens see the organisation's name only, never who handles their petition.
  */
 import { Composer } from "grammy";
-import { ADD_INFO, citizenConversations, RATE_COMMENT, REPLY } from "../conversations/petition-citizen.js";
+import {
+  ADD_INFO,
+  citizenConversations,
+  RATE_COMMENT,
+  REPLY,
+  TYPED_REPLY,
+  TYPED_REPLY_NAME,
+} from "../conversations/petition-citizen.js";
+import { type OpenQuestion, openQuestionsFor } from "../../petitions/open-questions.js";
 import { INTAKE, INTAKE_NAME, intakeConversation } from "../conversations/petition-intake.js";
 import { enterConversation } from "../conversations/kit.js";
 import { petitionIdFrom } from "../conversations/petition-steps.js";
@@ -86,6 +94,30 @@ feature.callbackQuery(/^pc:reply:/, async (ctx) => {
   if (!card.canReply)
     throw new DomainError(card.canAddInfo ? "petitions:errors.noQuestion" : "petitions:errors.closed");
   await enterConversation(ctx, REPLY, "petitionsBot:reply.name");
+});
+
+/**
+ * Free text while the office's question is open is the reply to it: sent at once when one
+ * question is open, after choosing the petition when several are. Otherwise the text goes on.
+ */
+feature.on("message:text", async (ctx, next) => {
+  const text = ctx.message.text;
+  if (text.startsWith("/")) return next();
+  const open = await openQuestionsFor(ctx.deps.prisma, ctx.user.id);
+  if (open.length === 0) return next();
+  if (open.length > 1) return enterConversation(ctx, TYPED_REPLY, TYPED_REPLY_NAME, text);
+  const q = open[0] as OpenQuestion;
+  const r = await ctx.services.petitions.citizenReply(ctx.user.id, q.petitionId, text);
+  await ctx.reply(ctx.t("petitionsBot:reply.typedDone", { number: r.number }), {
+    reply_markup: {
+      inline_keyboard: [
+        [
+          { text: ctx.t("petitionsBot:reply.addMore"), callback_data: action("pc", "reply", r.id) },
+          { text: ctx.t("petitions:button.myPetition"), callback_data: action("pc", "open", r.id) },
+        ],
+      ],
+    },
+  });
 });
 
 feature.callbackQuery(/^pc:wd:/, async (ctx) => {

@@ -9,7 +9,9 @@ import { isStaff, requireRole } from "../../directory/actor.js";
 import { quarterRange } from "../../petitions/deadlines.js";
 import { statisticsChartPng, statisticsFileName, statisticsXlsx } from "../../petitions/statistics-export.js";
 import { orgTimeZone } from "../../petitions/organizations.js";
-import { checkStaffAction } from "../../petitions/staff-queries.js";
+import { STATISTICS_ROLES } from "../../petitions/permissions.js";
+import { assignmentState, checkStaffAction } from "../../petitions/staff-queries.js";
+import { action } from "../../shared/actions.js";
 import { DomainError } from "../../shared/errors.js";
 import { localParts } from "../../shared/local-time.js";
 import type { BotContext } from "../context.js";
@@ -37,7 +39,37 @@ feature.callbackQuery("pt:queue", async (ctx) => {
   );
 });
 
+/**
+ * "Assign" (on a new-petition notice, in the queue): re-checked now; a petition someone
+ * has assigned meanwhile is described as it is, with "Reassign" and "Open" instead.
+ */
 feature.callbackQuery(/^pt:asg:/, async (ctx) => {
+  const id = petitionIdFrom(ctx);
+  if (id === null) throw new DomainError("common:errors.notFound");
+  const state = await assignmentState(ctx.deps.prisma, ctx.actor, id);
+  if (state.assignee === null) return enterConversation(ctx, ASSIGN, "petitionsBot:assign.name");
+  await ctx.answerCallbackQuery();
+  await ctx.reply(
+    ctx.t("petitionsBot:assign.alreadyAssigned", {
+      number: state.number,
+      name: state.assignee.fullName,
+      status: ctx.t(`petitions:status.${state.status}`),
+    }),
+    {
+      reply_markup: {
+        inline_keyboard: [
+          [
+            { text: ctx.t("petitions:button.reassign"), callback_data: action("pt", "rsg", state.id) },
+            { text: ctx.t("petitions:button.open"), callback_data: action("pt", "open", state.id) },
+          ],
+        ],
+      },
+    },
+  );
+});
+
+/** "Reassign": the petition has an assignee and the person pressing knows it. */
+feature.callbackQuery(/^pt:rsg:/, async (ctx) => {
   const id = petitionIdFrom(ctx);
   if (id === null) throw new DomainError("common:errors.notFound");
   await checkStaffAction(ctx.deps.prisma, ctx.actor, id, "assign");
@@ -57,7 +89,7 @@ feature.callbackQuery("pt:search", async (ctx) => {
 // ─────────────────────────── statistics ───────────────────────────
 
 feature.callbackQuery("pt:stats", async (ctx) => {
-  requireRole(ctx.actor, "PETITION_CLERK", "ORG_HEAD", "UNIT_HEAD", "ORG_ADMIN");
+  requireRole(ctx.actor, ...STATISTICS_ROLES);
   await ctx.answerCallbackQuery();
   await ctx.reply(ctx.t("petitionsBot:stats.choose"), {
     reply_markup: { inline_keyboard: statisticsPeriodKeyboard(ctx.t) },
@@ -86,7 +118,7 @@ function periodOf(ctx: BotContext, which: string, timeZone: string) {
 }
 
 async function statisticsOf(ctx: BotContext, which: string) {
-  requireRole(ctx.actor, "PETITION_CLERK", "ORG_HEAD", "UNIT_HEAD", "ORG_ADMIN");
+  requireRole(ctx.actor, ...STATISTICS_ROLES);
   const orgId = ctx.actor.orgId;
   const { range, label } = periodOf(ctx, which, await orgTimeZone(ctx.deps.prisma, orgId));
   const { petitions } = ctx.services;

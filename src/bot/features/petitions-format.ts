@@ -188,12 +188,16 @@ export function staffCardText(
   lines.push(`${t("petitions:field.assignee")}: ${c.assignee ? escapeHtml(c.assignee.fullName) : "—"}`);
   lines.push(
     `${t("petitions:field.receivedAt")}: ${formatDate(c.receivedAt)} · ${t("petitions:field.dueAt")}: <b>${formatDate(c.dueAt)}</b>${c.extended ? ` (${t("petitions:field.extended").toLowerCase()})` : ""}`,
-    `${t("petitions:field.forwardBy")}: ${formatDate(c.forwardBy)}`,
+    `${t("petitions:field.forwardBy")}: ${formatDate(c.forwardBy)}${c.forwardLate ? ` ${t("petitionsBot:staffCard.forwardTermPassed")}` : ""}`,
   );
   if (c.anonymous) {
     lines.push(`${t("petitions:field.petitioner")}: ${t("petitions:field.anonymous")}`);
   } else {
-    const who = [c.petitioner.name, c.petitioner.phone, c.petitioner.email].filter(Boolean).join(" · ");
+    const phone =
+      c.petitioner.phone && c.petitioner.phoneCountry
+        ? `${c.petitioner.phone} (${countryName(locale, c.petitioner.phoneCountry)})`
+        : c.petitioner.phone;
+    const who = [c.petitioner.name, phone, c.petitioner.email].filter(Boolean).join(" · ");
     lines.push(`${t("petitions:field.petitioner")}: ${escapeHtml(who || "—")}`);
     if (c.petitioner.address)
       lines.push(`${t("petitions:field.address")}: ${escapeHtml(c.petitioner.address)}`);
@@ -312,4 +316,13 @@ export function publicSummaryText(
   if (s.satisfaction.average !== null)
     parts.push(t("petitionsBot:stats.publicSatisfaction", { average: s.satisfaction.average }));
   return `${t("petitionsBot:stats.publicTitle")}\n\n${parts.join(" ")}`;
+}
+
+/** A country's name in the user's language ("KR" → "South Korea" / "Өмнөд Солонгос"). */
+function countryName(locale: string, region: string): string {
+  try {
+    return new Intl.DisplayNames([locale], { type: "region" }).of(region) ?? region;
+  } catch {
+    return region;
+  }
 }

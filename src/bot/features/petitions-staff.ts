@@ -148,7 +148,10 @@ async function afterAction(ctx: BotContext, id: number, text: string) {
   const card = await ctx.services.petitions.cardForStaff(ctx.actor, id);
   await ctx.reply(text, {
     reply_markup: {
-      inline_keyboard: [...staffActionRows(ctx.t, id, card.allowedActions), detailsRow(ctx.t, id)],
+      inline_keyboard: [
+        ...staffActionRows(ctx.t, id, card.allowedActions, card.assignee !== null),
+        detailsRow(ctx.t, id),
+      ],
     },
   });
 }
@@ -204,6 +207,6 @@ feature.callbackQuery(/^pt:(ret|fwd|ext|xno|ask|ans|ano):/, async (ctx) => {
   const dialogue = DIALOGUE_OF[ctx.match[1] as string] as string;
   const spec = STAFF_DIALOGUES[dialogue]!;
   // Refused before anything is asked; the dialogue asks the service again at the end.
-  await checkStaffAction(ctx.deps.prisma, ctx.actor, idOf(ctx), spec.action);
+  await checkStaffAction(ctx.deps.prisma, ctx.actor, idOf(ctx), spec.action, ctx.clock.now());
   await enterConversation(ctx, dialogue, spec.nameKey);
 });

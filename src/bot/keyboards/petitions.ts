@@ -54,11 +54,25 @@ export function citizenCardKeyboard(t: TFunction, c: CitizenPetitionCard): Rows 
 
 // ─────────────────────────── staff ───────────────────────────
 
-/** The buttons of the actions the viewer may take now, in the order of the work. */
-export function staffActionRows(t: TFunction, id: number, allowed: readonly StaffAction[]): Rows {
+/**
+ * The buttons of the actions the viewer may take now, in the order of the work. A petition
+ * that has an assignee (`assigned`) is offered for reassigning, not assigning.
+ */
+export function staffActionRows(
+  t: TFunction,
+  id: number,
+  allowed: readonly StaffAction[],
+  assigned = false,
+): Rows {
   const has = (a: StaffAction) => allowed.includes(a);
   const buttons: InlineKeyboardButton[] = [];
-  if (has("assign")) buttons.push(button(t("petitions:button.assign"), action("pt", "asg", id)));
+  if (has("assign")) {
+    buttons.push(
+      assigned
+        ? button(t("petitions:button.reassign"), action("pt", "rsg", id))
+        : button(t("petitions:button.assign"), action("pt", "asg", id)),
+    );
+  }
   if (has("accept")) buttons.push(button(t("petitions:button.accept"), action("pt", "acc", id)));
   if (has("answer")) buttons.push(button(t("petitions:button.answer"), action("pt", "ans", id)));
   if (has("ask")) buttons.push(button(t("petitions:button.ask"), action("pt", "ask", id)));
@@ -77,7 +91,7 @@ export function staffActionRows(t: TFunction, id: number, allowed: readonly Staf
 }
 
 export function staffCardKeyboard(t: TFunction, c: StaffPetitionCard): Rows {
-  const rows = staffActionRows(t, c.id, c.allowedActions);
+  const rows = staffActionRows(t, c.id, c.allowedActions, c.assignee !== null);
   if (c.attachments.length > 0)
     rows.push([button(t("petitionsBot:staffCard.sendFiles"), action("pt", "files", c.id))]);
   return rows;

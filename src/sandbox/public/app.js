@@ -59,12 +59,15 @@ const chatPath = (suffix = "") => `/api/chats/${encodeURIComponent(state.current
  * update and delivered what it enqueued, so the chat is reloaded at once rather than on the
  * next event. Errors become a toast; `<body data-actions>` counts finished actions.
  */
+/** Runs a request and reloads the chat; false (with the error shown) when it failed. */
 async function act(request) {
   try {
     await request();
     await loadChat();
+    return true;
   } catch (err) {
     showToast(err.message, true);
+    return false;
   } finally {
     document.body.dataset.actions = String(++state.actionsDone);
   }
@@ -546,8 +549,8 @@ function renderCommands() {
 
 async function sendText(text) {
   const body = text.trim();
-  if (!body || !state.current) return;
-  await act(() => api(chatPath("/messages"), { method: "POST", json: { text: body } }));
+  if (!body || !state.current) return false;
+  return act(() => api(chatPath("/messages"), { method: "POST", json: { text: body } }));
 }
 
 async function shareContact() {
@@ -697,12 +700,18 @@ function connectEvents() {
 
 function bindControls() {
   const text = $("text");
-  $("composer").addEventListener("submit", (e) => {
+  let sending = false;
+  $("composer").addEventListener("submit", async (e) => {
     e.preventDefault();
+    if (sending) return;
     const value = text.value;
-    text.value = "";
-    text.style.height = "";
-    sendText(value);
+    // The text stays in the composer until it is sent: a refused one (too long) can be fixed.
+    sending = true;
+    const sent = await sendText(value).finally(() => (sending = false));
+    if (sent && text.value === value) {
+      text.value = "";
+      text.style.height = "";
+    }
   });
   text.addEventListener("keydown", (e) => {
     if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {
