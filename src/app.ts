@@ -9,6 +9,7 @@ import { registerCommands } from "./bot/commands.js";
 import { createBot } from "./bot/index.js";
 import type { Config } from "./config.js";
 import { type Database, openDatabase } from "./db/index.js";
+import { FileStore } from "./files/store.js";
 import type { Logger } from "./logger.js";
 import { openUpdateGuards } from "./server/guards.js";
 import { UpdateHousekeeping } from "./server/housekeeping.js";
@@ -37,9 +38,15 @@ function startBackground(config: Config, logger: Logger, deps: BotDeps, bot: Bot
     logger,
     // Its own Api, without the bot's retry and throttling: the worker paces itself and must
     // see 429s (retry_after) and 403s to handle them.
-    sender: telegramSender(new Api(bot.token, bot.api.options)),
+    sender: outboxSender(deps, bot),
     config,
   });
+}
+
+/** The outbox's Telegram sender: files kept in the bot's store are uploaded from there. */
+function outboxSender(deps: BotDeps, bot: Bot<BotContext>) {
+  const api = new Api(bot.token, bot.api.options);
+  return telegramSender(api, new FileStore({ prisma: deps.prisma, telegram: api }));
 }
 
 export async function openApp(config: Config, logger: Logger, clock: Clock = systemClock) {

@@ -277,9 +277,11 @@ export async function intakeConversation(conversation: BotConversation, _ctx: Co
       const field = fieldOf(err);
       return field ? stepFor(field) : { goto: "summary" };
     }
-    // Committed: now the citizen may be told.
+    // Committed: now the citizen may be told. On Messenger also how news will reach them
+    // (the Page may write only within 24 hours of their last message).
+    const onMessenger = await kit.call(async (_s, outer) => outer.user.channel === "MESSENGER");
     await kit.say(
-      t("petitionsBot:intake.registered", {
+      t(onMessenger ? "petitionsBot:intake.registeredMessenger" : "petitionsBot:intake.registered", {
         number: result.number,
         due: formatDate(result.dueAt),
         org: nameIn(locale, o.org),

@@ -1,0 +1,18 @@
+export { type MessengerUpload, type MessengerUploader, messengerAttachmentId } from "./messenger.js";
+export {
+  FileStore,
+  type FileStoreOptions,
+  type IncomingFile,
+  isStoredRef,
+  kindOfMime,
+  mimeOfName,
+  parseStoredRef,
+  putFile,
+  REFUSED_REF,
+  STORED_PREFIX,
+  type StoredFileContent,
+  type StoredFileMeta,
+  storeIncoming,
+  storedRef,
+} from "./store.js";
+export { type FileToSend, sendFileToTelegram } from "./telegram.js";
