@@ -8,12 +8,12 @@ import { type ConversationData, conversations, type VersionedState } from "@gram
 import { sequentialize } from "@grammyjs/runner";
 import { PrismaAdapter } from "@grammyjs/storage-prisma";
 import { apiThrottler } from "@grammyjs/transformer-throttler";
-import { Bot, type BotError, Composer, type Transformer } from "grammy";
+import { Bot, type BotError, Composer, type MiddlewareFn, type Transformer } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
 import { getI18n, isLocale } from "../i18n.js";
 import { DomainError } from "../shared/errors.js";
 import type { BotContext, BotDeps, ConvContext } from "./context.js";
-import { fallback, features } from "./features/index.js";
+import { fallback, type FeatureModule, features as telegramFeatures } from "./features/index.js";
 import { chatLock } from "./middlewares/chat-lock.js";
 import { attachDeps } from "./middlewares/context.js";
 import { dedupe, type UpdateGuards } from "./middlewares/dedupe.js";
@@ -42,6 +42,15 @@ export interface CreateBotOptions {
    * order across instances (middlewares/dedupe.ts, middlewares/chat-lock.ts).
    */
   guards?: UpdateGuards;
+  /**
+   * Another channel's bot (Messenger): its own feature set, its own way of loading the
+   * user, and conversation keys under its own prefix (chat ids of channels may collide).
+   */
+  channel?: {
+    features: FeatureModule[];
+    loadUser: MiddlewareFn<BotContext>;
+    conversationPrefix: string;
+  };
 }
 
 /** Telegram HTML for every message unless a call says otherwise. */
@@ -72,16 +81,22 @@ export function createBot(deps: BotDeps, opts: CreateBotOptions = {}): Bot<BotCo
   const conversationStorage = new PrismaAdapter<VersionedState<ConversationData>>(
     deps.prisma.conversationState,
   );
+  const features = opts.channel?.features ?? telegramFeatures;
   const conversationMiddleware = features.flatMap((f) => f.conversations ?? []);
 
   const app = new Composer<BotContext>();
   app.use(
     attachDeps(deps),
     privateOnly(),
-    loadUser(),
+    opts.channel?.loadUser ?? loadUser(),
     rateLimit(opts.floodLimit ?? DEFAULT_FLOOD_LIMIT),
     conversations<BotContext, ConvContext>({
-      storage: { type: "key", version: CONVERSATION_STATE_VERSION, adapter: conversationStorage },
+      storage: {
+        type: "key",
+        version: CONVERSATION_STATE_VERSION,
+        adapter: conversationStorage,
+        ...(opts.channel ? { prefix: opts.channel.conversationPrefix } : {}),
+      },
       // Inside conversations a fresh Api is built per context: give it the same defaults.
       plugins: [
         (ctx, next) => {

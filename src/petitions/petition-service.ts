@@ -216,11 +216,12 @@ export class PetitionService {
     const now = this.clock.now();
     return this.prisma.$transaction(async (tx) => {
       const org = await this.findOrg(tx, draft.orgId, true);
+      const user = await tx.user.findUnique({ where: { id: userId }, select: { channel: true } });
       return this.register(tx, {
         org,
         settings: parseOrgSettings(org.settings),
         intake,
-        channel: "BOT",
+        channel: user?.channel === "MESSENGER" ? "MESSENGER" : "BOT",
         senderType: "CITIZEN",
         receivedAt: now,
         citizenUserId: userId,

@@ -211,8 +211,11 @@ export async function intakeConversation(conversation: BotConversation, _ctx: Co
         return "next";
       }
       case "consent": {
+        // On Messenger the consent also says that Meta carries the messages.
+        const channel = await kit.call(async (_s, outer) => outer.user.channel);
+        const meta = channel === "MESSENGER" ? `\n\n${t("messenger:consentMeta")}` : "";
         const r = await kit.choose(
-          t("petitionsBot:intake.askConsent", { org: nameIn(locale, opts?.org) }),
+          `${t("petitionsBot:intake.askConsent", { org: nameIn(locale, opts?.org) })}${meta}`,
           [
             { label: t("petitionsBot:intake.consentYes"), value: "yes" },
             { label: t("petitionsBot:intake.consentNo"), value: "no" },
