@@ -66,13 +66,14 @@ export interface GateInput {
 
 /**
  * Decides a claimed (SENDING) row for a Messenger person: send it, or hold it. Also heals a
- * missed release: when the window is open but older rows of the person are still HELD,
- * those are released and this row goes back to the queue behind them.
+ * missed release: when the window is open but rows of the person held before their last
+ * event are still HELD, those are released and this row goes back to the queue behind
+ * them. (Rows held after it, because the channel refused, wait for the next event.)
  */
 export async function gateMessengerRow(prisma: PrismaClient, row: GateInput): Promise<GateOutcome> {
   const verdict = windowVerdict(row.lastInboundAt, row.now, row.kind, row.humanAgent);
   if (verdict.send) {
-    const released = await releaseHeldRows(prisma, row.userId);
+    const released = row.lastInboundAt ? await releaseHeldRows(prisma, row.userId, row.lastInboundAt) : 0;
     if (released === 0) return { outcome: "send", ...(verdict.tag ? { tag: verdict.tag } : {}) };
     await prisma.notification.updateMany({
       where: { id: row.id, claimedBy: row.instanceId, status: "SENDING" },
@@ -84,18 +85,19 @@ export async function gateMessengerRow(prisma: PrismaClient, row: GateInput): Pr
 }
 
 /**
- * Holds a claimed row, unless an inbound event arrived meanwhile (then the row goes back
- * to PENDING and is sent on the next round).
+ * Holds a claimed row, unless an inbound event arrived after `lastInboundAt` (what the
+ * decision to hold saw): then the row goes back to PENDING and is sent on the next round.
+ * Also used when the channel itself refused a send as outside the window.
  */
 export async function holdRow(
   prisma: PrismaClient,
-  row: Pick<GateInput, "id" | "userId" | "kind" | "instanceId" | "now" | "humanAgent">,
+  row: Pick<GateInput, "id" | "userId" | "instanceId" | "now" | "lastInboundAt">,
 ): Promise<GateOutcome> {
   return prisma.$transaction(async (tx) => {
     const [user] = await tx.$queryRaw<{ lastInboundAt: Date | null }[]>`
       SELECT "lastInboundAt" FROM "User" WHERE id = ${row.userId} FOR SHARE`;
-    const fresh = windowVerdict(user?.lastInboundAt ?? null, row.now, row.kind, row.humanAgent);
-    const open = fresh.send;
+    const latest = user?.lastInboundAt?.getTime() ?? 0;
+    const open = latest > (row.lastInboundAt?.getTime() ?? 0);
     await tx.notification.updateMany({
       where: { id: row.id, claimedBy: row.instanceId, status: "SENDING" },
       data: open
@@ -106,10 +108,10 @@ export async function holdRow(
   });
 }
 
-/** Puts every HELD notification of a person back to PENDING; returns how many. */
-export async function releaseHeldRows(tx: Tx, userId: number): Promise<number> {
+/** Puts the HELD notifications of a person (those held before `heldBefore`) back to PENDING. */
+export async function releaseHeldRows(tx: Tx, userId: number, heldBefore?: Date): Promise<number> {
   const res = await tx.notification.updateMany({
-    where: { userId, status: "HELD" },
+    where: { userId, status: "HELD", ...(heldBefore ? { heldAt: { lt: heldBefore } } : {}) },
     data: { status: "PENDING", heldAt: null },
   });
   return res.count;
