@@ -1,4 +1,9 @@
-export { type MessengerUpload, type MessengerUploader, messengerAttachmentId } from "./messenger.js";
+export {
+  messengerAttachmentId,
+  messengerFiles,
+  type MessengerUpload,
+  type MessengerUploader,
+} from "./messenger.js";
 export {
   FileStore,
   type FileStoreOptions,

@@ -3,7 +3,7 @@
  * so the file is put into the store (a Telegram file is downloaded once), uploaded to the
  * Page once as a reusable attachment, and the attachment id cached on the stored row.
  */
-import { type FileStore, type StoredFileMeta } from "./store.js";
+import { type FileStore, type StoredFileMeta, storeIncoming } from "./store.js";
 
 export interface MessengerUpload {
   bytes: Buffer;
@@ -40,4 +40,17 @@ export async function messengerAttachmentId(
   });
   await files.cacheMessenger(meta.id, attachmentId);
   return attachmentId;
+}
+
+/**
+ * The file store as the Messenger bridge takes it: incoming attachments stored (and
+ * checked), outgoing file references turned into the Page's attachment ids.
+ */
+export function messengerFiles(files: FileStore) {
+  return {
+    storeIncoming: (bytes: Uint8Array, mime: string | null, name: string | null) =>
+      storeIncoming(files.prisma, bytes, mime, name),
+    attachmentId: (fileRef: string, upload: MessengerUploader) =>
+      messengerAttachmentId(files, fileRef, upload),
+  };
 }
