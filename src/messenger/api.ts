@@ -189,9 +189,17 @@ export class MessengerTranslator {
       state.menu = null;
     }
     for (const m of rendered.messages) await this.send(to, m, p);
+    state.quick = rendered.messages.at(-1)?.quick_replies ?? null;
   }
 
-  private async attach(to: Recipient, kind: "photo" | "document", file: unknown, p: Payload): Promise<void> {
+  /** Sends a file; the latest quick replies go with it (they would vanish under it otherwise). */
+  private async attach(
+    to: Recipient,
+    state: UiState,
+    kind: "photo" | "document",
+    file: unknown,
+    p: Payload,
+  ): Promise<void> {
     const type = kind === "photo" ? "image" : "file";
     const upload = (f: UploadInput) => this.opts.graph.upload(f);
     let attachmentId: string;
@@ -212,7 +220,8 @@ export class MessengerTranslator {
         type,
       });
     }
-    await this.send(to, { attachment: { type, payload: { attachment_id: attachmentId } } }, p);
+    const quick = state.quick?.length ? { quick_replies: state.quick } : {};
+    await this.send(to, { attachment: { type, payload: { attachment_id: attachmentId } }, ...quick }, p);
   }
 
   private async withState<R>(chatId: unknown, fn: (to: Recipient, state: UiState) => Promise<R>): Promise<R> {
@@ -279,7 +288,7 @@ export class MessengerTranslator {
       case "sendDocument":
         return this.withState(p.chat_id, async (to, state) => {
           const kind = method === "sendPhoto" ? "photo" : "document";
-          await this.attach(to, kind, p[kind], p);
+          await this.attach(to, state, kind, p[kind], p);
           const id = ++state.next;
           if (p.caption)
             await this.sendText(
@@ -297,7 +306,7 @@ export class MessengerTranslator {
         return this.withState(p.chat_id, async (to, state) => {
           const out: Message[] = [];
           for (const m of (Array.isArray(p.media) ? p.media : []) as Payload[]) {
-            await this.attach(to, m.type === "photo" ? "photo" : "document", m.media, p);
+            await this.attach(to, state, m.type === "photo" ? "photo" : "document", m.media, p);
             const id = ++state.next;
             if (m.caption)
               await this.sendText(

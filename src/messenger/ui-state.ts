@@ -7,6 +7,7 @@
  *  - whether the phone request (Telegram's request_contact keyboard) is showing.
  */
 import type { PrismaClient } from "../generated/prisma/client.js";
+import type { QuickReply } from "./types.js";
 
 export interface NumberedMenu {
   messageId: number;
@@ -18,6 +19,8 @@ export interface UiState {
   live: number[];
   menu: NumberedMenu | null;
   phone: boolean;
+  /** The quick replies of the latest message, offered again with a file sent right after it. */
+  quick?: QuickReply[] | null;
 }
 
 const LIVE_KEPT = 40;

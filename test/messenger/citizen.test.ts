@@ -4,7 +4,9 @@
  * emulator (which refuses anything the platform refuses: see `violations`).
  */
 import { afterEach, describe, expect, it } from "vitest";
+import { actorForUser } from "../../src/directory/users.js";
 import { useTestDatabase } from "../support/db.js";
+import { TG } from "../support/fixtures.js";
 import { PETITION_TEXT } from "../bot/petitions-support.js";
 import { CHANNELS, type CitizenDriver, messengerWorld, type MessengerWorld, newCitizen } from "./support.js";
 
@@ -107,12 +109,51 @@ describe.each(CHANNELS)("a citizen on %s", (channel) => {
     expect(c.text()).toMatch(/edit/i);
   });
 
-  it("withdraws a petition from its card", async () => {
-    const { c } = await fresh();
+  async function official(w: MessengerWorld) {
+    const u = await w.prisma.user.findFirstOrThrow({
+      where: { channel: "TELEGRAM", externalId: String(TG.official) },
+    });
+    return actorForUser(w.prisma, u.id);
+  }
+
+  async function filed(c: CitizenDriver, w: MessengerWorld) {
     await english(c);
     await intake(c, (x) => x.send("99112233"));
     await c.choose("✅ Submit");
+    return w.prisma.petition.findFirstOrThrow({ orderBy: { id: "desc" } });
+  }
+
+  it("answers the office's question, receives the answer and rates it", async () => {
+    const { w, c } = await fresh();
+    const p = await filed(c, w);
+    const svc = w.tb.deps.services.petitions;
+    const actor = await official(w);
+    await svc.accept(actor, p.id);
+    await svc.askCitizen(actor, p.id, "Which bank account was the allowance paid to before January?");
+    await w.deliverOutbox();
+    await c.choose("💬 Reply");
+    expect(c.text()).toContain("The office asked about petition");
+    await c.send("It was paid to my Khan Bank account ending 4411.");
+    await c.choose("📨 Send");
+    expect(c.text()).toContain("was sent to the office");
+    expect(
+      (await w.prisma.petitionEvent.findMany({ where: { petitionId: p.id, type: "REPLY" } })).length,
+    ).toBe(1);
+
+    await svc.answer(actor, p.id, { text: "The allowance for January and February was paid on 14 March." });
+    await w.deliverOutbox();
+    await c.choose("5 ⭐");
+    expect(c.text()).toContain("Thank you");
+    expect((await w.prisma.petition.findUniqueOrThrow({ where: { id: p.id } })).rating).toBe(5);
+  });
+
+  it("withdraws a petition from its card", async () => {
+    const { w, c } = await fresh();
+    const p = await filed(c, w);
     await c.choose("📄 Open my petition");
-    expect(c.options().join(" ")).toMatch(/Withdraw/);
+    await c.choose("🚫 Withdraw");
+    await c.choose("🚫 Yes, withdraw");
+    expect(c.text()).toContain("was withdrawn");
+    expect((await w.prisma.petition.findUniqueOrThrow({ where: { id: p.id } })).status).toBe("WITHDRAWN");
   });
 });

@@ -9,10 +9,12 @@ import type { Database } from "../../src/db/index.js";
 import type { MessengerConfig } from "../../src/config.js";
 import { MessengerBridge } from "../../src/messenger/bridge.js";
 import { htmlToText } from "../../src/messenger/render.js";
-import type { IncomingFileLike, MessengerFiles } from "../../src/messenger/types.js";
 import { MessengerEmulator, type MessengerUser } from "../../src/sandbox/messenger-emulator.js";
 import { DeliveryWorker } from "../../src/scheduling/delivery.js";
-import type { MessageSender } from "../../src/scheduling/sender.js";
+import { FileStore, messengerFiles } from "../../src/files/index.js";
+import { messengerSender } from "../../src/scheduling/messenger-sender.js";
+import { noteInboundEvent } from "../../src/scheduling/messenger-window.js";
+import { channelRouter } from "../../src/scheduling/sender.js";
 import { telegramSender } from "../../src/scheduling/telegram-sender.js";
 import type { TestChat } from "../support/chat.js";
 import { petitionWorld } from "../bot/petitions-support.js";
@@ -46,30 +48,6 @@ export const MESSENGER: MessengerConfig = {
   graphRoot: "http://graph.messenger.test/v25.0",
 };
 
-/** A file store for the tests (the real one keeps files in the database). */
-export function memoryFiles(): MessengerFiles & { files: Map<string, { bytes: Buffer; mime: string; name: string }> } {
-  const files = new Map<string, { bytes: Buffer; mime: string; name: string }>();
-  return {
-    files,
-    async storeIncoming(bytes, mime, name): Promise<IncomingFileLike> {
-      const fileId = `sf:${files.size + 1}`;
-      files.set(fileId, { bytes: Buffer.from(bytes), mime: mime ?? "application/octet-stream", name: name ?? "file" });
-      return {
-        fileId,
-        fileUniqueId: `u${files.size}`,
-        kind: mime?.startsWith("image/") ? "PHOTO" : "DOCUMENT",
-        fileName: name,
-        mimeType: mime,
-        size: bytes.length,
-      };
-    },
-    async attachmentId(ref, upload) {
-      const f = files.get(ref) ?? { bytes: Buffer.from(`telegram file ${ref}`), mime: "application/pdf", name: `${ref}.pdf` };
-      return upload({ bytes: f.bytes, mimeType: f.mime, fileName: f.name, type: f.mime.startsWith("image/") ? "image" : "file" });
-    },
-  };
-}
-
 export async function messengerWorld(db: () => Database) {
   const world = await petitionWorld(db);
   const { tb } = world;
@@ -79,12 +57,13 @@ export async function messengerWorld(db: () => Database) {
     root: MESSENGER.graphRoot,
     now: () => tb.clock.now().getTime(),
   });
-  const files = memoryFiles();
+  const store = new FileStore({ prisma: tb.deps.prisma, telegram: tb.bot.api });
   const bridge = new MessengerBridge({
     deps: tb.deps,
     config: MESSENGER,
     graphFetch: emulator.fetch,
-    files,
+    files: messengerFiles(store),
+    onInbound: (userId, at) => noteInboundEvent(tb.deps.prisma, userId, at),
     floodLimit: { max: 100_000, windowMs: 1000 },
   });
   await bridge.init();
@@ -95,10 +74,10 @@ export async function messengerWorld(db: () => Database) {
     await bridge.idle();
   };
   // The outbox, each recipient on their channel.
-  const routed: MessageSender = {
-    send: (to, message) =>
-      (to.channel === "MESSENGER" ? telegramSender(bridge.api) : telegramSender(tb.bot.api)).send(to, message),
-  };
+  const routed = channelRouter({
+    TELEGRAM: telegramSender(tb.bot.api, store),
+    MESSENGER: messengerSender(bridge.api),
+  });
   const worker = new DeliveryWorker({
     prisma: tb.deps.prisma,
     sender: routed,
@@ -111,7 +90,7 @@ export async function messengerWorld(db: () => Database) {
   const deliverOutbox = async () => {
     for (let round = 0; round < 20; round++) if ((await worker.runOnce()).claimed === 0) break;
   };
-  return { ...world, emulator, bridge, files, deliverOutbox };
+  return { ...world, emulator, bridge, store, deliverOutbox };
 }
 
 export type MessengerWorld = Awaited<ReturnType<typeof messengerWorld>>;
@@ -154,7 +133,9 @@ class TelegramCitizen implements CitizenDriver {
     return this.c.buttonTexts();
   }
   async userId() {
-    const u = await this.w.prisma.user.findFirstOrThrow({ where: { channel: "TELEGRAM", externalId: String(this.c.id) } });
+    const u = await this.w.prisma.user.findFirstOrThrow({
+      where: { channel: "TELEGRAM", externalId: String(this.c.id) },
+    });
     return u.id;
   }
 }
