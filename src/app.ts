@@ -143,7 +143,7 @@ export async function startWebhook(config: Config, logger: Logger): Promise<App>
   });
   const bot = createBot(deps, { guards: guards.guards, throttle: config.TELEGRAM_THROTTLE });
   let server: Awaited<ReturnType<typeof startWebhookServer>> | undefined;
-  let messenger: MessengerBridge | null = null;
+  let messenger: MessengerBridge | null;
   try {
     await bot.init(AbortSignal.timeout(20_000) as never).catch((err) => {
       throw new Error(
