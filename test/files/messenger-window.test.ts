@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { FileStore, storeIncoming } from "../../src/files/index.js";
 import { schedule } from "../../src/jobs/schedule.js";
 import { JobRunner } from "../../src/scheduling/job-runner.js";
-import { noteInboundEvent } from "../../src/scheduling/messenger-window.js";
+import { holdRow, noteInboundEvent } from "../../src/scheduling/messenger-window.js";
 import { enqueue } from "../../src/scheduling/outbox.js";
 import { useTestDatabase } from "../support/db.js";
 import { PETITION_TEXT, petitionWorld } from "../bot/petitions-support.js";
@@ -234,6 +234,29 @@ describe("Messenger's 24-hour window in the outbox", () => {
     await noteInboundEvent(prisma, citizen.id, new Date(now.getTime() - 48 * HOUR));
     const user = await prisma.user.findUniqueOrThrow({ where: { id: citizen.id } });
     expect(user.lastInboundAt?.getTime()).toBe(now.getTime());
+  });
+
+  it("does not hold a row when the citizen wrote between the decision and the hold", async () => {
+    const { prisma } = db();
+    const seen = new Date("2026-03-08T00:00:00Z");
+    const citizen = await messengerCitizen(prisma, seen);
+    await enqueue(prisma, {
+      userId: citizen.id,
+      kind: "petition.citizenAnswered",
+      dedupeKey: "race",
+      payload: { key: "petitions:notify.citizenAnswered" },
+    });
+    const row = await prisma.notification.findFirstOrThrow();
+    await prisma.notification.update({ where: { id: row.id }, data: { status: "SENDING", claimedBy: "w1" } });
+    const now = new Date("2026-03-10T00:00:00Z");
+    // The citizen writes after the worker decided the window was closed.
+    expect(await noteInboundEvent(prisma, citizen.id, new Date("2026-03-09T23:59:00Z"))).toBe(0);
+    const base = { id: row.id, userId: citizen.id, instanceId: "w1", now };
+    expect(await holdRow(prisma, { ...base, lastInboundAt: seen })).toEqual({ outcome: "requeued" });
+    expect(await prisma.notification.findUniqueOrThrow({ where: { id: row.id } })).toMatchObject({
+      status: "PENDING",
+      heldAt: null,
+    });
   });
 
   it("tells the clerk once per held episode, after the organisation's held days (3 by default), with the phone", async () => {
