@@ -22,7 +22,7 @@ import { getI18n, isLocale } from "../i18n.js";
 import { readPayload } from "../sandbox/bot-api-emulator.js";
 import { GraphError, type GraphClient } from "./graph.js";
 import { psidOf, userIdOfMessengerChat } from "./ids.js";
-import { shortLabel } from "./labels.js";
+import { messengerText, shortLabel } from "./labels.js";
 import { htmlToText, type RenderButton, render, splitText } from "./render.js";
 import type { MessagingType, MessengerFiles, OutgoingMessage, UploadInput } from "./types.js";
 import { loadUi, saveUi, type UiState } from "./ui-state.js";
@@ -169,6 +169,8 @@ export class MessengerTranslator {
   ): Promise<void> {
     const buttons = this.readMarkup(state, markup);
     const t = getI18n().getFixedT(to.locale);
+    text = messengerText(text) ?? text;
+    if (!text && !buttons.length) return; // a Telegram-only hint, said otherwise here
     const rendered = render({
       text,
       html,
