@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { signBody } from "../../src/messenger/bridge.js";
+import { enqueue } from "../../src/scheduling/outbox.js";
 import { htmlToText, LIMITS, render, splitText } from "../../src/messenger/render.js";
 import { messengerRoutes } from "../../src/messenger/routes.js";
 import { checkMessage } from "../../src/sandbox/messenger-emulator.js";
@@ -125,6 +126,56 @@ describe("the Messenger webhook", () => {
     await u.edit("changed");
     expect(u.text()).toMatch(/edit/i);
     expect(w.emulator.violations).toEqual([]);
+  });
+
+  it("lists more organisations than quick replies can hold: numbers, typed or tapped, and More ›", async () => {
+    const w = await messengerWorld(db);
+    for (let i = 1; i <= 14; i++) {
+      await w.prisma.organization.create({
+        data: { slug: `soum${i}`, name: `Сум ${i}`, nameEn: `Soum number ${i} Governor's Office` },
+      });
+    }
+    const u = w.emulator.user("24600000000015");
+    await u.getStarted();
+    await u.tap("🇬🇧 English");
+    await u.tap("📝 File a petition");
+    const list = u.lastText();
+    expect(list).toContain("Which organisation is your petition for?");
+    expect(list).toMatch(/^1\. Aimag Governor's Office$/m);
+    expect(list).toMatch(/^17\. ✖️ Cancel$/m);
+    expect(u.quickReplies()).toHaveLength(13);
+    await u.tap("More ›");
+    expect(u.text()).toContain("More options");
+    expect(u.quickReplies().map((q) => q.title)).toContain("17. ✖️ Cancel");
+    await u.send("2");
+    expect(u.text()).toContain("What kind of petition is it?");
+    const draft = await w.prisma.conversationState.count({ where: { key: { startsWith: "messenger:" } } });
+    expect(draft).toBeGreaterThan(0);
+    expect(w.emulator.violations).toEqual([]);
+  });
+
+  it("an answer outside the 24-hour window waits and comes with the citizen's next message", async () => {
+    const w = await messengerWorld(db);
+    const u = w.emulator.user("24600000000016");
+    await u.getStarted();
+    await u.tap("🇬🇧 English");
+    const user = await w.prisma.user.findFirstOrThrow({ where: { channel: "MESSENGER" } });
+    w.tb.clock.advanceDays(2);
+    await enqueue(w.prisma, {
+      userId: user.id,
+      kind: "petition.answered",
+      dedupeKey: "window-test",
+      payload: { key: "common:menu.title" },
+    });
+    await w.deliverOutbox();
+    expect(
+      w.emulator.refusals.length + (await w.prisma.notification.count({ where: { status: "HELD" } })),
+    ).toBeGreaterThan(0);
+    const before = u.all().length;
+    await u.send("hello");
+    await w.deliverOutbox();
+    expect(u.all().length).toBeGreaterThan(before + 1);
+    expect(await w.prisma.notification.count({ where: { status: "HELD" } })).toBe(0);
   });
 
   it("sets Get Started and the persistent menu in both languages", async () => {
