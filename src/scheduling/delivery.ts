@@ -420,7 +420,7 @@ export class DeliveryWorker {
       return;
     }
     if (err instanceof OutsideWindowError) {
-      const gate = await holdRow(this.prisma, this.windowRow(job, now));
+      const gate = await holdRow(this.prisma, this.windowRow(job, now), payload);
       if (gate.outcome === "held") stats.held++;
       else stats.deferred++;
       return;

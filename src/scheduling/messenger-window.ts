@@ -92,6 +92,8 @@ export async function gateMessengerRow(prisma: PrismaClient, row: GateInput): Pr
 export async function holdRow(
   prisma: PrismaClient,
   row: Pick<GateInput, "id" | "userId" | "instanceId" | "now" | "lastInboundAt">,
+  /** The payload with the parts already delivered (`resumeAt`), when a send stopped half way. */
+  payload?: object,
 ): Promise<GateOutcome> {
   return prisma.$transaction(async (tx) => {
     const [user] = await tx.$queryRaw<{ lastInboundAt: Date | null }[]>`
@@ -100,9 +102,12 @@ export async function holdRow(
     const open = latest > (row.lastInboundAt?.getTime() ?? 0);
     await tx.notification.updateMany({
       where: { id: row.id, claimedBy: row.instanceId, status: "SENDING" },
-      data: open
-        ? { status: "PENDING", claimedAt: null, claimedBy: null }
-        : { status: "HELD", heldAt: row.now, claimedAt: null, claimedBy: null },
+      data: {
+        ...(open ? { status: "PENDING" } : { status: "HELD", heldAt: row.now }),
+        claimedAt: null,
+        claimedBy: null,
+        ...(payload ? { payload } : {}),
+      },
     });
     return open ? { outcome: "requeued" } : { outcome: "held" };
   });

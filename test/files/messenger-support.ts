@@ -27,8 +27,8 @@ export interface RecordingMessengerApi {
   api: Api;
   calls: RecordedCall[];
   uploads: MessengerUpload[];
-  /** When set, every send is refused as outside the messaging window. */
-  refuseWindow: boolean;
+  /** Which calls are refused as outside the messaging window (none by default). */
+  refuseWindow: (method: string) => boolean;
 }
 
 export function recordingMessengerApi(files: FileStore): RecordingMessengerApi {
@@ -36,12 +36,12 @@ export function recordingMessengerApi(files: FileStore): RecordingMessengerApi {
     api: new Api("0:messenger"),
     calls: [],
     uploads: [],
-    refuseWindow: false,
+    refuseWindow: () => false,
   };
   let messageId = 0;
   rec.api.config.use(async (_prev, method, payload) => {
     const p = payload as Record<string, unknown>;
-    if (rec.refuseWindow) {
+    if (rec.refuseWindow(method)) {
       return {
         ok: false,
         error_code: 400,

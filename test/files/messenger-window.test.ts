@@ -223,7 +223,7 @@ describe("Messenger's 24-hour window in the outbox", () => {
     const citizen = await messengerCitizen(prisma, now);
     const p = await messengerPetition(w, citizen.id);
     await drain(worker);
-    messenger.refuseWindow = true;
+    messenger.refuseWindow = () => true;
     await askAndAnswer(w, p.id);
     const stats = await drain(worker);
     expect(stats).toMatchObject({ held: 2, failed: 0, retried: 0 });
@@ -234,6 +234,37 @@ describe("Messenger's 24-hour window in the outbox", () => {
     await noteInboundEvent(prisma, citizen.id, new Date(now.getTime() - 48 * HOUR));
     const user = await prisma.user.findUniqueOrThrow({ where: { id: citizen.id } });
     expect(user.lastInboundAt?.getTime()).toBe(now.getTime());
+  });
+
+  it("a message refused half way (its text went, its file not) resumes at the file when released", async () => {
+    const w = await petitionWorld(db);
+    const { prisma, tb } = w;
+    const files = new FileStore({ prisma, telegram: tb.bot.api });
+    const messenger = recordingMessengerApi(files);
+    const worker = routedWorker(tb, files, messenger.api);
+    const citizen = await messengerCitizen(prisma, tb.clock.now());
+    await enqueue(prisma, {
+      userId: citizen.id,
+      kind: "petition.citizenAnswered",
+      dedupeKey: "half",
+      payload: {
+        key: "petitions:notify.citizenAnswered",
+        params: { org: "X", number: "ӨГ-2026-000001", answer: "Paid." },
+        files: [
+          {
+            kind: "DOCUMENT",
+            fileId: (await storeIncoming(prisma, Buffer.from("%PDF"), "application/pdf", "a.pdf")).fileId,
+          },
+        ],
+      },
+    });
+    messenger.refuseWindow = (method) => method === "sendDocument";
+    expect((await drain(worker)).held).toBe(1);
+    expect(messenger.calls.map((c) => c.method)).toEqual(["sendMessage"]);
+    messenger.refuseWindow = () => false;
+    await noteInboundEvent(prisma, citizen.id, tb.clock.now());
+    expect((await drain(worker)).sent).toBe(1);
+    expect(messenger.calls.map((c) => c.method)).toEqual(["sendMessage", "sendDocument"]);
   });
 
   it("does not hold a row when the citizen wrote between the decision and the hold", async () => {
