@@ -22,7 +22,7 @@ import { DEFAULT_FLOOD_LIMIT, type FloodLimit, rateLimit } from "./middlewares/r
 import { loadUser } from "./middlewares/user.js";
 
 /** Bump to discard conversations in progress when their steps change incompatibly. */
-export const CONVERSATION_STATE_VERSION = 2;
+export const CONVERSATION_STATE_VERSION = 3;
 
 export interface CreateBotOptions {
   /** Skips the getMe call (tests, sandbox, webhooks). */

@@ -150,6 +150,11 @@ export class MessengerBridge {
     while (this.pending.size) await Promise.all([...this.pending]);
   }
 
+  /** Resolves when the events of one person queued so far have been handled. */
+  async settled(psid: string): Promise<void> {
+    await this.queues.get(psid);
+  }
+
   private enqueue(psid: string, e: MessagingEvent): void {
     const key = eventKey(e);
     if (this.seen.has(key)) return;
