@@ -9,6 +9,7 @@ import { registerCommands } from "./bot/commands.js";
 import { createBot } from "./bot/index.js";
 import type { Config } from "./config.js";
 import { type Database, openDatabase } from "./db/index.js";
+import { FileStore } from "./files/store.js";
 import type { Logger } from "./logger.js";
 import { openUpdateGuards } from "./server/guards.js";
 import { UpdateHousekeeping } from "./server/housekeeping.js";
@@ -16,6 +17,15 @@ import { startWebhookServer, webhookPath } from "./server/index.js";
 import { Metrics } from "./server/metrics.js";
 import { type Scheduling, startScheduling } from "./scheduling/index.js";
 import { telegramSender } from "./scheduling/telegram-sender.js";
+import { messengerSender } from "./scheduling/messenger-sender.js";
+import { channelRouter } from "./scheduling/sender.js";
+import {
+  type MessengerBridge,
+  messengerReplay,
+  messengerRoutes,
+  openMessenger,
+  startMessengerServer,
+} from "./messenger/index.js";
 import { createServices } from "./services.js";
 import { type Clock, systemClock } from "./shared/clock.js";
 
@@ -30,16 +40,30 @@ export interface App {
  * The outbox delivery worker and the scheduled jobs, sending through this bot's API. Every
  * instance runs them: rows are claimed with SKIP LOCKED and each job slot runs once.
  */
-function startBackground(config: Config, logger: Logger, deps: BotDeps, bot: Bot<BotContext>) {
+function startBackground(
+  config: Config,
+  logger: Logger,
+  deps: BotDeps,
+  bot: Bot<BotContext>,
+  messenger: MessengerBridge | null = null,
+) {
   return startScheduling({
     prisma: deps.prisma,
     clock: deps.clock,
     logger,
     // Its own Api, without the bot's retry and throttling: the worker paces itself and must
     // see 429s (retry_after) and 403s to handle them.
-    sender: telegramSender(new Api(bot.token, bot.api.options)),
+    sender: messenger
+      ? channelRouter({ TELEGRAM: outboxSender(deps, bot), MESSENGER: messengerSender(messenger.api) })
+      : outboxSender(deps, bot),
     config,
   });
+}
+
+/** The outbox's Telegram sender: files kept in the bot's store are uploaded from there. */
+function outboxSender(deps: BotDeps, bot: Bot<BotContext>) {
+  const api = new Api(bot.token, bot.api.options);
+  return telegramSender(api, new FileStore({ prisma: deps.prisma, telegram: api }));
 }
 
 export async function openApp(config: Config, logger: Logger, clock: Clock = systemClock) {
@@ -75,16 +99,21 @@ export async function startPolling(config: Config, logger: Logger): Promise<App>
     );
   }
   await registerCommands(bot.api).catch((err) => logger.warn({ err }, "setMyCommands failed"));
+  // Messenger needs a webhook: served on PORT beside long polling when configured.
+  const messenger = await openMessenger(config, deps, bot.api, guards.guards);
+  const messengerServer = messenger ? await startMessengerServer(messenger, config.PORT, config.HOST) : null;
   const runner = run(bot, {
     runner: { fetch: { allowed_updates: ["message", "edited_message", "callback_query"] } },
   });
   const housekeeping = new UpdateHousekeeping({
     ledger: guards.ledger,
-    handle: (update) => bot.handleUpdate(update).catch(() => undefined),
+    handle: (update) => messengerReplay(messenger, update) ?? bot.handleUpdate(update).catch(() => undefined),
     logger,
   });
   housekeeping.start();
-  const scheduling = await startBackground(config, logger, deps, bot);
+  const scheduling = await startBackground(config, logger, deps, bot, messenger);
+  if (messengerServer)
+    logger.info({ port: messengerServer.port }, "messenger webhook listening on /messenger");
   logger.info({ bot: bot.botInfo.username, db: db.engine }, "albabot is running (long polling)");
   return {
     db,
@@ -92,6 +121,8 @@ export async function startPolling(config: Config, logger: Logger): Promise<App>
     bot,
     async stop() {
       if (runner.isRunning()) await runner.stop(); // stops fetching, waits for updates in flight
+      await messengerServer?.stop();
+      await messenger?.idle();
       await scheduling.stop(); // finishes the message being sent
       await housekeeping.stop();
       await guards.close();
@@ -121,6 +152,7 @@ export async function startWebhook(config: Config, logger: Logger): Promise<App>
   });
   const bot = createBot(deps, { guards: guards.guards, throttle: config.TELEGRAM_THROTTLE });
   let server: Awaited<ReturnType<typeof startWebhookServer>> | undefined;
+  let messenger: MessengerBridge | null;
   try {
     await bot.init(AbortSignal.timeout(20_000) as never).catch((err) => {
       throw new Error(
@@ -129,7 +161,12 @@ export async function startWebhook(config: Config, logger: Logger): Promise<App>
       );
     });
     await registerCommands(bot.api).catch((err) => logger.warn({ err }, "setMyCommands failed"));
+    messenger = await openMessenger(config, deps, bot.api, guards.guards);
+    const bridge = messenger;
     server = await startWebhookServer({
+      ...(bridge
+        ? { routes: messengerRoutes(bridge), replay: (update) => messengerReplay(bridge, update) }
+        : {}),
       bot,
       db,
       guards: guards.guards,
@@ -157,7 +194,8 @@ export async function startWebhook(config: Config, logger: Logger): Promise<App>
     throw err;
   }
   const running = server;
-  const scheduling: Scheduling = await startBackground(config, logger, deps, bot);
+  const scheduling: Scheduling = await startBackground(config, logger, deps, bot, messenger);
+  const bridge = messenger;
   logger.info(
     { bot: bot.botInfo.username, db: db.engine, port: running.port },
     "albabot is running (webhook)",
@@ -168,6 +206,7 @@ export async function startWebhook(config: Config, logger: Logger): Promise<App>
     bot,
     async stop() {
       await running.stop(); // no new updates; requests and handlings in flight finish
+      await bridge?.idle();
       await scheduling.stop();
       await guards.close();
       await db.close();

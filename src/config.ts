@@ -18,6 +18,10 @@ const idList = z
       .filter(Boolean),
   );
 
+function optionalString<T extends z.ZodType<string>>(schema: T) {
+  return schema.optional().or(z.literal("").transform(() => undefined));
+}
+
 export const configSchema = z.object({
   BOT_TOKEN: z
     .string()
@@ -59,6 +63,21 @@ export const configSchema = z.object({
   OUTBOX_RATE: z.coerce.number().positive().max(30).default(28),
   INVITE_TTL_DAYS: z.coerce.number().int().min(1).max(90).default(7),
   BOT_USERNAME: z.string().optional(),
+  /** Facebook Messenger for citizens (all four set: the /messenger webhook is served). */
+  MESSENGER_PAGE_ID: optionalString(z.string().regex(/^\d{5,30}$/, "the numeric id of the Facebook Page")),
+  MESSENGER_PAGE_TOKEN: optionalString(
+    z.string().min(20, "the Page access token from the app's Messenger settings"),
+  ),
+  MESSENGER_APP_SECRET: optionalString(
+    z.string().regex(/^[0-9a-f]{16,64}$/i, "the app secret (hex) from the app's basic settings"),
+  ),
+  MESSENGER_VERIFY_TOKEN: optionalString(
+    z.string().regex(/^[\x21-\x7e]{8,200}$/, "8-200 printable characters without spaces, of your choice"),
+  ),
+  /** Graph API root with its version, pinned; the sandbox and tests point it at the emulator. */
+  MESSENGER_GRAPH_ROOT: z.url().default("https://graph.facebook.com/v25.0"),
+  /** Send staff-written questions and answers with the HUMAN_AGENT tag (7 days; needs App Review). */
+  MESSENGER_HUMAN_AGENT: booleanish.default(false),
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -81,5 +100,34 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       );
     }
   }
+  const messengerVars = [
+    "MESSENGER_PAGE_ID",
+    "MESSENGER_PAGE_TOKEN",
+    "MESSENGER_APP_SECRET",
+    "MESSENGER_VERIFY_TOKEN",
+  ] as const;
+  const messengerSet = messengerVars.filter((k) => config[k]);
+  if (messengerSet.length > 0 && messengerSet.length < messengerVars.length) {
+    const missing = messengerVars.filter((k) => !config[k]);
+    throw new ConfigError(
+      `Invalid environment:\n${missing.map((k) => `  ${k}: required with the other MESSENGER_* variables`).join("\n")}`,
+    );
+  }
   return config;
 }
+
+/** The Messenger settings when all of them are set (the /messenger webhook is served then). */
+export function messengerConfig(config: Config) {
+  const { MESSENGER_PAGE_ID: pageId, MESSENGER_PAGE_TOKEN: pageToken } = config;
+  const { MESSENGER_APP_SECRET: appSecret, MESSENGER_VERIFY_TOKEN: verifyToken } = config;
+  if (!pageId || !pageToken || !appSecret || !verifyToken) return null;
+  return {
+    pageId,
+    pageToken,
+    appSecret,
+    verifyToken,
+    graphRoot: config.MESSENGER_GRAPH_ROOT.replace(/\/+$/, ""),
+  };
+}
+
+export type MessengerConfig = NonNullable<ReturnType<typeof messengerConfig>>;

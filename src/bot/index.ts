@@ -7,14 +7,14 @@ import { autoRetry } from "@grammyjs/auto-retry";
 import { conversations } from "@grammyjs/conversations";
 import { sequentialize } from "@grammyjs/runner";
 import { apiThrottler } from "@grammyjs/transformer-throttler";
-import { Bot, type BotError, Composer, type Transformer } from "grammy";
+import { Bot, type BotError, Composer, type MiddlewareFn, type Transformer } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
 import { isTransientDbError } from "../db/transient.js";
 import { getI18n, isLocale } from "../i18n.js";
 import { DomainError } from "../shared/errors.js";
 import { withRequestKeys } from "../shared/request-key.js";
 import type { BotContext, BotDeps, ConvContext } from "./context.js";
-import { fallback, features } from "./features/index.js";
+import { fallback, type FeatureModule, features as telegramFeatures } from "./features/index.js";
 import { chatLock } from "./middlewares/chat-lock.js";
 import { attachDeps } from "./middlewares/context.js";
 import { dedupe, type UpdateGuards } from "./middlewares/dedupe.js";
@@ -30,7 +30,7 @@ import {
 import { loadUser } from "./middlewares/user.js";
 
 /** Bump to discard conversations in progress when their steps change incompatibly. */
-export const CONVERSATION_STATE_VERSION = 2;
+export const CONVERSATION_STATE_VERSION = 3;
 
 export interface CreateBotOptions {
   /** Skips the getMe call (tests, sandbox, webhooks). */
@@ -52,6 +52,15 @@ export interface CreateBotOptions {
   guards?: UpdateGuards;
   /** Fault injection for the crash-safety tests (middlewares/unfinished.ts). */
   faults?: UpdateFaults;
+  /**
+   * Another channel's bot (Messenger): its own feature set, its own way of loading the
+   * user, and conversation keys under its own prefix (chat ids of channels may collide).
+   */
+  channel?: {
+    features: FeatureModule[];
+    loadUser: MiddlewareFn<BotContext>;
+    conversationPrefix: string;
+  };
 }
 
 /**
@@ -103,6 +112,7 @@ export function createBot(deps: BotDeps, opts: CreateBotOptions = {}): Bot<BotCo
     bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 60 }));
   }
 
+  const features = opts.channel?.features ?? telegramFeatures;
   const conversationMiddleware = features.flatMap((f) => f.conversations ?? []);
 
   const app = new Composer<BotContext>();
@@ -111,10 +121,13 @@ export function createBot(deps: BotDeps, opts: CreateBotOptions = {}): Bot<BotCo
     (ctx, next) => withRequestKeys(`u:${ctx.update.update_id}`, next),
     attachDeps(deps),
     privateOnly(),
-    loadUser(),
+    opts.channel?.loadUser ?? loadUser(),
     rateLimit(opts.floodLimit ?? DEFAULT_FLOOD_LIMIT),
     conversations<BotContext, ConvContext>({
-      storage: conversationStorage(deps.prisma, CONVERSATION_STATE_VERSION, opts.faults),
+      storage: conversationStorage(deps.prisma, CONVERSATION_STATE_VERSION, {
+        faults: opts.faults,
+        prefix: opts.channel?.conversationPrefix,
+      }),
       // Inside conversations a fresh Api is built per context: give it the same defaults.
       plugins: [
         (ctx, next) => {

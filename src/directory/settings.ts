@@ -40,6 +40,11 @@ export const orgSettingsSchema = z
         reminderDaysBefore: z.array(z.number().int().min(0)).default([7, 3, 1]),
         /** An official's "due soon" list shows petitions due within this many days. */
         dueSoonDays: z.number().int().min(1).default(3),
+        /**
+         * A citizen on Messenger whose messages have waited this many days (outside the 24-hour
+         * window, they have not written since): the clerk is told to reach them another way.
+         */
+        messengerHeldNoticeDays: z.number().int().min(1).max(60).default(3),
       })
       .prefault({}),
     reporting: z

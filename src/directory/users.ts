@@ -96,6 +96,44 @@ export async function ensureUser(tx: Tx, who: ChatIdentity, now: Date): Promise<
   }
 }
 
+/**
+ * The user of a Messenger conversation, keyed by (page id, PSID): PSIDs are page-scoped.
+ * `chatId` is the synthetic numeric chat id the bot uses for them, made from the row's id
+ * by `chatIdOf` on creation. Refreshes last seen and reachability like `ensureUser`.
+ */
+export async function ensureMessengerUser(
+  tx: Tx,
+  who: { pageId: string; psid: string; chatIdOf: (userId: number) => number },
+  now: Date,
+): Promise<{ id: number; chatId: string; locale: string | null }> {
+  const externalId = `${who.pageId}:${who.psid}`;
+  const upsert = () =>
+    tx.user.upsert({
+      where: { channel_externalId: { channel: "MESSENGER", externalId } },
+      create: { channel: "MESSENGER", externalId, chatId: "", lastSeenAt: now },
+      update: { lastSeenAt: now, unreachableAt: null },
+      select: { id: true, chatId: true, locale: true },
+    });
+  let user;
+  try {
+    user = await upsert();
+  } catch (err) {
+    if ((err as { code?: string }).code !== "P2002") throw err;
+    user = await upsert();
+  }
+  if (user.chatId === "") {
+    const chatId = String(who.chatIdOf(user.id));
+    await tx.user.update({ where: { id: user.id }, data: { chatId } });
+    user = { ...user, chatId };
+  }
+  return user;
+}
+
+/** A user with their directory person, by id (channels whose updates carry no external id). */
+export async function findUserWithPerson(tx: Tx, id: number): Promise<UserWithPerson | null> {
+  return tx.user.findUnique({ where: { id }, include: withPerson });
+}
+
 export function actorOf(user: UserWithPerson, superAdmin: boolean): Actor {
   const p = user.person && user.person.active ? user.person : null;
   return {

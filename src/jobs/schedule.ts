@@ -11,6 +11,7 @@
 import type { JobDefinition } from "../scheduling/job-runner.js";
 import { OUTBOX_RETENTION_DAYS } from "../scheduling/retention.js";
 import { DEFAULT_TIME_ZONE } from "../shared/local-time.js";
+import { citizenNotReached } from "./citizen-not-reached.js";
 import { outboxRetention } from "./outbox-retention.js";
 import { petitionEscalations } from "./petition-escalations.js";
 import { petitionReminders } from "./petition-reminders.js";
@@ -52,6 +53,14 @@ export const schedule: JobDefinition[] = [
     description:
       "daily at reminderTime: overdue petitions to heads and clerks; waiting extension requests to heads",
     run: petitionEscalations,
+  },
+  {
+    name: "citizen-not-reached",
+    cron: HOURLY,
+    timeZone: ULAANBAATAR,
+    description:
+      "hourly: a Messenger citizen's messages held for messengerHeldNoticeDays (default 3) → the clerks, once per petition and episode",
+    run: citizenNotReached,
   },
   {
     name: "weekly-digest",

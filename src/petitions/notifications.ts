@@ -133,6 +133,7 @@ export async function notifyCitizen(
     userId: user.id,
     kind: msg.kind,
     dedupeKey: `${msg.kind}:${msg.petitionId}:${msg.eventId}:u${user.id}`,
+    petitionId: msg.petitionId,
     payload: { ...msg.payload, params: { org: inLocale(org), ...msg.payload.params, ...names } },
   });
 }

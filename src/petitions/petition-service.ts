@@ -242,12 +242,13 @@ export class PetitionService {
     try {
       return await this.prisma.$transaction(async (tx) => {
         const org = await this.findOrg(tx, draft.orgId, true);
+        const user = await tx.user.findUnique({ where: { id: userId }, select: { channel: true } });
         return this.register(tx, {
           org,
           settings: parseOrgSettings(org.settings),
           intake,
           intakeKey,
-          channel: "BOT",
+          channel: user?.channel === "MESSENGER" ? "MESSENGER" : "BOT",
           senderType: "CITIZEN",
           receivedAt: now,
           citizenUserId: userId,

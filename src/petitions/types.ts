@@ -133,6 +133,11 @@ export interface StaffPetitionCard extends StaffPetitionSummary {
   };
   /** The petition came through the bot: questions and the answer reach the citizen in chat. */
   citizenInChat: boolean;
+  /**
+   * The citizen is on Messenger and messages to them wait (they have not written within
+   * 24 hours): since when the oldest one waits.
+   */
+  citizenNotReachedSince: string | null;
   registeredBy: { id: number; fullName: string } | null;
   /** Last day to forward it when outside the organisation's competence. */
   forwardBy: string;

@@ -76,6 +76,17 @@ export const CARD_INCLUDE = {
   registeredBy: { select: { id: true, fullName: true } },
   forwardedFrom: { select: { number: true, org: { select: { id: true, name: true, nameEn: true } } } },
   forwardedAs: { select: { number: true } },
+  citizen: {
+    select: {
+      channel: true,
+      notifications: {
+        where: { status: "HELD" as const },
+        orderBy: { heldAt: "asc" as const },
+        take: 1,
+        select: { heldAt: true },
+      },
+    },
+  },
   attachments: { orderBy: { id: "asc" } },
   events: {
     orderBy: { id: "asc" },
@@ -95,6 +106,13 @@ function attachmentView(a: CardRow["attachments"][number]): AttachmentView {
     size: a.size,
     eventId: a.eventId,
   };
+}
+
+/** Since when messages to a Messenger citizen wait outside the 24-hour window, if they do. */
+function notReachedSince(citizen: CardRow["citizen"]): string | null {
+  if (citizen?.channel !== "MESSENGER") return null;
+  const heldAt = citizen.notifications[0]?.heldAt;
+  return heldAt ? iso(heldAt) : null;
 }
 
 function excerpt(text: string, max = 120): string {
@@ -165,6 +183,7 @@ export function staffCard(p: CardRow, actor: Actor, now: Date, forwardBy: Date):
       email: p.email,
     },
     citizenInChat: p.citizenUserId !== null,
+    citizenNotReachedSince: notReachedSince(p.citizen),
     forwardBy: iso(forwardBy),
     forwardLate: isOpen(p.status) && forwardIsLate(forwardBy, now),
     extensionRequestedDays: p.extensionRequestedDays,

@@ -579,7 +579,7 @@ function requestInit(req: Request): RequestInit {
 }
 
 /** Reads a grammY request body: JSON, or multipart when the bot uploads a file. */
-async function readPayload(init?: RequestInit): Promise<Record<string, unknown>> {
+export async function readPayload(init?: RequestInit): Promise<Record<string, unknown>> {
   if (!init?.body) return {};
   const headers = new Headers(init.headers);
   const type = headers.get("content-type") ?? "";

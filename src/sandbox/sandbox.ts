@@ -17,6 +17,7 @@ import type { BotContext, BotDeps } from "../bot/context.js";
 import { createBot } from "../bot/index.js";
 import type { Config } from "../config.js";
 import { type Database, truncateAll } from "../db/index.js";
+import { FileStore } from "../files/store.js";
 import { schedule } from "../jobs/schedule.js";
 import type { Logger } from "../logger.js";
 import { DeliveryWorker } from "../scheduling/delivery.js";
@@ -188,7 +189,7 @@ export class Sandbox {
     const { db, config, logger, clock } = this.opts;
     return new DeliveryWorker({
       prisma: db.prisma,
-      sender: telegramSender(this.bot.api),
+      sender: telegramSender(this.bot.api, new FileStore({ prisma: db.prisma, telegram: this.bot.api })),
       clock,
       logger,
       // The emulator has no rate limits: deliver at once, in order.

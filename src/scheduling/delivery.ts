@@ -15,6 +15,8 @@
  *   a refused message (bad request, missing translation) → FAILED at once; any other
  *   error → retried with exponential backoff, FAILED after `maxAttempts`.
  * - Quiet hours of the recipient's organisation are checked again before sending.
+ * - A Messenger recipient outside the 24-hour window: the row is HELD until they write
+ *   again (./messenger-window.ts).
  *
  * A crash between the channel accepting a message and the SENT update can still repeat
  * that one message after the lease: the channel offers no way to make a send idempotent.
@@ -29,11 +31,13 @@ import { type Clock, systemClock } from "../shared/clock.js";
 import { DEFAULT_TIME_ZONE } from "../shared/local-time.js";
 import type { MessagePayload } from "./outbox.js";
 import { SendPacer } from "./pacer.js";
+import { gateMessengerRow, holdRow, type MessengerTag } from "./messenger-window.js";
 import { type MessageClass, nextAllowedTime } from "./quiet-hours.js";
 import { renderPayload } from "./render.js";
 import {
   type MessageSender,
   type OutgoingMessage,
+  OutsideWindowError,
   PermanentSendError,
   type Recipient,
   RetryAfterError,
@@ -70,6 +74,8 @@ export interface DeliveryOptions {
   defaultLocale?: Locale;
   /** Time zone (dates, quiet hours) for recipients outside any organisation (citizens). */
   defaultTimeZone?: string;
+  /** Messenger: send officials' questions and answers with the HUMAN_AGENT tag (7 days). Off by default. */
+  messengerHumanAgent?: boolean;
   /** Waits for pacing; tests pass one that moves a manual clock. */
   sleep?: (ms: number) => Promise<void>;
 }
@@ -83,6 +89,8 @@ export interface DeliveryStats {
   retried: number;
   failed: number;
   unreachable: number;
+  /** Messenger recipients outside the 24-hour window: held until they write again. */
+  held: number;
 }
 
 interface ClaimedRow {
@@ -101,6 +109,7 @@ interface Job {
   locale: Locale;
   timeZone: string;
   settings: OrgSettings;
+  lastInboundAt: Date | null;
 }
 
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -135,6 +144,7 @@ export class DeliveryWorker {
   private readonly defaultLocale: Locale;
   private readonly defaultTimeZone: string;
   private readonly sleep: (ms: number) => Promise<void>;
+  private readonly messengerHumanAgent: boolean;
   private readonly orgCache = new Map<
     number,
     { settings: OrgSettings; timeZone: string; loadedAt: number }
@@ -166,6 +176,7 @@ export class DeliveryWorker {
     this.defaultLocale = opts.defaultLocale ?? "mn";
     this.defaultTimeZone = opts.defaultTimeZone ?? DEFAULT_TIME_ZONE;
     this.sleep = opts.sleep ?? realSleep;
+    this.messengerHumanAgent = opts.messengerHumanAgent ?? false;
   }
 
   private nowMs(): number {
@@ -179,7 +190,15 @@ export class DeliveryWorker {
 
   /** Claims one batch of due rows and delivers it. Returns what happened. */
   async runOnce(): Promise<DeliveryStats> {
-    const stats: DeliveryStats = { claimed: 0, sent: 0, deferred: 0, retried: 0, failed: 0, unreachable: 0 };
+    const stats: DeliveryStats = {
+      claimed: 0,
+      sent: 0,
+      deferred: 0,
+      retried: 0,
+      failed: 0,
+      unreachable: 0,
+      held: 0,
+    };
     const rows = await this.claim();
     stats.claimed = rows.length;
     if (rows.length === 0) return stats;
@@ -290,7 +309,14 @@ export class DeliveryWorker {
   private async prepare(rows: ClaimedRow[]): Promise<Job[]> {
     const users = await this.prisma.user.findMany({
       where: { id: { in: [...new Set(rows.map((r) => r.userId))] } },
-      select: { id: true, chatId: true, channel: true, locale: true, person: { select: { orgId: true } } },
+      select: {
+        id: true,
+        chatId: true,
+        channel: true,
+        locale: true,
+        lastInboundAt: true,
+        person: { select: { orgId: true } },
+      },
     });
     const byId = new Map(users.map((u) => [u.id, u]));
     const jobs: Job[] = [];
@@ -304,6 +330,7 @@ export class DeliveryWorker {
         locale: user && isLocale(user.locale) ? user.locale : this.defaultLocale,
         timeZone: org?.timeZone ?? this.defaultTimeZone,
         settings: org?.settings ?? DEFAULT_SETTINGS,
+        lastInboundAt: user?.lastInboundAt ?? null,
       });
     }
     return jobs;
@@ -323,6 +350,15 @@ export class DeliveryWorker {
       await this.release(row.id, allowed);
       stats.deferred++;
       return;
+    }
+
+    let tag: MessengerTag | undefined;
+    if (job.recipient.channel === "MESSENGER") {
+      const gate = await gateMessengerRow(this.prisma, this.windowRow(job, now));
+      if (gate.outcome === "held") stats.held++;
+      if (gate.outcome === "requeued") stats.deferred++;
+      if (gate.outcome !== "send") return;
+      tag = gate.tag;
     }
 
     let message: OutgoingMessage;
@@ -356,7 +392,7 @@ export class DeliveryWorker {
     }
 
     try {
-      await this.sender.send(job.recipient, message);
+      await this.sender.send(job.recipient, tag ? { ...message, tag } : message);
     } catch (err) {
       await this.failed(job, err, stats);
       return;
@@ -381,6 +417,12 @@ export class DeliveryWorker {
       await this.finish(row.id, { status: "PENDING", notBefore: new Date(until), lastError, payload });
       stats.deferred++;
       this.logger?.warn({ notificationId: row.id, retryAfter: err.seconds }, "outbox: rate limited, pausing");
+      return;
+    }
+    if (err instanceof OutsideWindowError) {
+      const gate = await holdRow(this.prisma, this.windowRow(job, now), payload);
+      if (gate.outcome === "held") stats.held++;
+      else stats.deferred++;
       return;
     }
     if (err instanceof UnreachableError) {
@@ -409,6 +451,12 @@ export class DeliveryWorker {
       { notificationId: row.id, attempts, err: lastError },
       "outbox: send failed, will retry",
     );
+  }
+
+  private windowRow(job: Job, now: Date) {
+    const { id, userId, kind } = job.row;
+    const { instanceId, messengerHumanAgent: humanAgent } = this;
+    return { id, userId, kind, lastInboundAt: job.lastInboundAt, instanceId, now, humanAgent };
   }
 
   /** Records an outcome of a row this instance holds. */

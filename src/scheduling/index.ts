@@ -22,7 +22,8 @@ export interface SchedulingOptions {
   clock: Clock;
   logger?: Logger;
   sender: MessageSender;
-  config: Pick<Config, "OUTBOX_RATE" | "JOBS_ENABLED" | "DEFAULT_LOCALE" | "TZ">;
+  config: Pick<Config, "OUTBOX_RATE" | "JOBS_ENABLED" | "DEFAULT_LOCALE" | "TZ"> &
+    Partial<Pick<Config, "MESSENGER_HUMAN_AGENT">>;
   /** Defaults to src/jobs/schedule.ts. */
   jobs?: JobDefinition[];
   /** Further worker options (tests, benchmarks). */
@@ -44,6 +45,7 @@ export async function startScheduling(opts: SchedulingOptions): Promise<Scheduli
     ratePerSecond: opts.config.OUTBOX_RATE,
     defaultLocale: opts.config.DEFAULT_LOCALE,
     defaultTimeZone: opts.config.TZ,
+    messengerHumanAgent: opts.config.MESSENGER_HUMAN_AGENT ?? false,
     ...opts.delivery,
   });
   const runner = opts.config.JOBS_ENABLED
@@ -73,4 +75,6 @@ export { type JobDefinition, type JobDeps, type JobFn, JobRunner, type SlotOutco
 export { nextAllowedTime } from "./quiet-hours.js";
 export * from "./sender.js";
 export { parseSnoozeAction, type SnoozeResult, snooze } from "./snooze.js";
+export { messengerSender } from "./messenger-sender.js";
+export { noteInboundEvent } from "./messenger-window.js";
 export { telegramSender } from "./telegram-sender.js";

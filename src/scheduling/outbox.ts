@@ -52,6 +52,8 @@ export interface NewNotification {
   payload: MessagePayload;
   /** Do not send before this moment (snoozes); absent: at once (quiet hours still apply). */
   notBefore?: Date;
+  /** The petition a message to a citizen is about (the clerk is told when it cannot be delivered). */
+  petitionId?: number;
 }
 
 const SEND_AT_ONCE = new Date(0);
@@ -69,6 +71,7 @@ export async function enqueue(tx: Tx, items: NewNotification | NewNotification[]
       // Without a notBefore the message is due at once. Not the database's now(): time
       // comes from the injected clock only (tests and the sandbox move it).
       notBefore: n.notBefore ?? SEND_AT_ONCE,
+      petitionId: n.petitionId ?? null,
     })),
     skipDuplicates: true,
   });

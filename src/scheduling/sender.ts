@@ -33,6 +33,8 @@ export interface OutgoingMessage {
   buttons: OutgoingButton[][];
   files: OutgoingFile[];
   resumeAt?: number;
+  /** Messenger: the message tag chosen by the worker (outside the 24-hour window). */
+  tag?: "HUMAN_AGENT";
 }
 
 export interface MessageSender {
@@ -68,6 +70,17 @@ export class PermanentSendError extends SendError {
   constructor(message: string) {
     super(message);
     this.name = "PermanentSendError";
+  }
+}
+
+/**
+ * The channel refuses because the person has not written recently enough (Messenger's
+ * 24-hour window): the message waits (HELD) until they write again.
+ */
+export class OutsideWindowError extends SendError {
+  constructor(message = "outside the messaging window") {
+    super(message);
+    this.name = "OutsideWindowError";
   }
 }
 

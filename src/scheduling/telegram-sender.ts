@@ -7,6 +7,8 @@
  * every 429 to pause all sending.
  */
 import { type Api, GrammyError } from "grammy";
+import type { FileStore } from "../files/store.js";
+import { sendFileToTelegram } from "../files/telegram.js";
 import {
   type MessageSender,
   type OutgoingMessage,
@@ -39,7 +41,11 @@ export function mapTelegramError(err: unknown): unknown {
   return err;
 }
 
-export function telegramSender(api: Api): MessageSender {
+/**
+ * `files`: the bot's file store, for files kept there (`sf:<id>`, a Messenger citizen's
+ * photo): uploaded once, then sent by the cached file_id. Without it such files cannot go.
+ */
+export function telegramSender(api: Api, files?: FileStore): MessageSender {
   return {
     async send(to: Recipient, message: OutgoingMessage): Promise<void> {
       if (to.channel !== "TELEGRAM") throw new PermanentSendError(`not a Telegram chat: ${to.channel}`);
@@ -65,7 +71,8 @@ export function telegramSender(api: Api): MessageSender {
         }
         for (; part <= message.files.length; part++) {
           const file = message.files[part - 1]!;
-          if (file.kind === "PHOTO") await api.sendPhoto(chatId, file.fileId);
+          if (files) await sendFileToTelegram(api, files, chatId, file);
+          else if (file.kind === "PHOTO") await api.sendPhoto(chatId, file.fileId);
           else await api.sendDocument(chatId, file.fileId);
         }
       } catch (err) {

@@ -7,6 +7,8 @@ import type { Server as HttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import type { Bot } from "grammy";
+import type { Update } from "grammy/types";
+import type { Hono } from "hono";
 import type { BotContext } from "../bot/context.js";
 import type { UpdateGuards } from "../bot/middlewares/dedupe.js";
 import type { Database } from "../db/index.js";
@@ -31,6 +33,10 @@ export interface WebhookServerOptions {
   ackWaitMs?: number;
   housekeepingIntervalMs?: number;
   logger?: Logger;
+  /** More routes on the same port (Messenger's /messenger). */
+  routes?: Hono;
+  /** Replays an unfinished update that belongs to another bot (Messenger's); undefined otherwise. */
+  replay?: (update: Update) => Promise<void> | undefined;
 }
 
 export interface WebhookServer {
@@ -66,6 +72,7 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
     health: () => checkHealth(db.prisma, { engine: db.engine, stopping }),
     stopping: () => stopping,
     logger,
+    ...(opts.routes ? { routes: opts.routes } : {}),
   });
   const { server, port } = await new Promise<{ server: ReturnType<typeof serve>; port: number }>(
     (resolve, reject) => {
@@ -77,7 +84,7 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
   );
   const housekeeping = new UpdateHousekeeping({
     ledger: opts.guards.ledger,
-    handle: (update) => processor.run(update),
+    handle: (update) => opts.replay?.(update) ?? processor.run(update),
     logger,
     intervalMs: opts.housekeepingIntervalMs,
   });

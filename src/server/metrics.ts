@@ -107,6 +107,16 @@ export class Metrics {
         });
       },
     });
+    new Gauge({
+      name: "albabot_outbox_held",
+      help: "Notifications to Messenger people outside the 24-hour window, waiting for them to write (status HELD).",
+      registers,
+      async collect() {
+        await fromDb("outbox_held", async () => {
+          this.set(await prisma.notification.count({ where: { status: "HELD" } }));
+        });
+      },
+    });
     new Counter({
       name: "albabot_notifications_total",
       help: "Notifications by final status: sent, failed, unreachable (the outbox table and its tally of deleted rows).",

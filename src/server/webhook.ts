@@ -32,6 +32,8 @@ export interface WebhookAppOptions {
   /** True once shutdown began. */
   stopping: () => boolean;
   logger?: Logger;
+  /** More routes on the same port (Messenger's /messenger). */
+  routes?: Hono;
 }
 
 /** Constant-time comparison of the presented secret with the configured one. */
@@ -82,6 +84,8 @@ export function createWebhookApp(opts: WebhookAppOptions): Hono {
     const text = await opts.metrics.text();
     return c.body(text, 200, { "content-type": opts.metrics.contentType });
   });
+
+  if (opts.routes) app.route("/", opts.routes);
 
   app.notFound((c) => c.json({ ok: false, error: "not found" }, 404));
   app.onError((err, c) => {

@@ -188,6 +188,7 @@ describe("petition statistics as a workbook and a chart", () => {
     expect(sheets.get("Ирсэн хэлбэрээр")).toEqual([
       ["Ирсэн хэлбэр", "Тоо", "Эзлэх хувь (%)"],
       ["Чатбот", 4, 66.7],
+      ["Facebook Messenger-ээр", 0, 0],
       ["Бичгээр", 1, 16.7],
       ["Биечлэн, амаар", 0, 0],
       ["Утсаар", 0, 0],

@@ -135,7 +135,16 @@ describe("petition statistics", () => {
       received: {
         total: 7,
         byKind: { REQUEST: 3, COMPLAINT: 1, SUGGESTION: 1, CRITICISM: 1, GRATITUDE: 1 },
-        byChannel: { BOT: 4, WRITTEN: 1, IN_PERSON: 0, PHONE: 1, EMAIL: 0, GOV_11_11: 1, OTHER: 0 },
+        byChannel: {
+          BOT: 4,
+          MESSENGER: 0,
+          WRITTEN: 1,
+          IN_PERSON: 0,
+          PHONE: 1,
+          EMAIL: 0,
+          GOV_11_11: 1,
+          OTHER: 0,
+        },
         bySenderType: { CITIZEN: 5, LEGAL_ENTITY: 1, CIVIL_SERVANT: 1 },
         byTopic: [
           {

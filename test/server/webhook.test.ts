@@ -134,7 +134,11 @@ describe("webhook server", () => {
     const { instance } = await start();
     const { prisma } = db();
     const user = await prisma.user.create({ data: { externalId: "777", chatId: "777" } });
-    const note = (status: "PENDING" | "SENT" | "FAILED", key: string, notBefore = new Date("2020-01-01")) =>
+    const note = (
+      status: "PENDING" | "SENT" | "FAILED" | "HELD",
+      key: string,
+      notBefore = new Date("2020-01-01"),
+    ) =>
       prisma.notification.create({
         data: {
           userId: user.id,
@@ -150,6 +154,7 @@ describe("webhook server", () => {
     await note("PENDING", "c", new Date("2100-01-01"));
     await note("SENT", "d");
     await note("FAILED", "e");
+    await note("HELD", "f");
     // Rows the retention job deleted earlier still count.
     await prisma.outboxTally.create({ data: { status: "SENT", count: 41 } });
     await prisma.jobRun.create({
@@ -188,6 +193,7 @@ describe("webhook server", () => {
     expect(s.get('albabot_update_handler_seconds_bucket{le="+Inf",type="message"}')).toBe(1);
     expect(s.get('albabot_outbox_pending{due="now"}')).toBe(2);
     expect(s.get('albabot_outbox_pending{due="later"}')).toBe(1);
+    expect(s.get("albabot_outbox_held")).toBe(1);
     expect(s.get('albabot_notifications_total{status="sent"}')).toBe(42);
     expect(s.get('albabot_notifications_total{status="failed"}')).toBe(1);
     expect(s.get('albabot_notifications_total{status="unreachable"}')).toBe(0);

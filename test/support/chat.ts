@@ -19,6 +19,7 @@ import type { FloodLimit } from "../../src/bot/middlewares/rate-limit.js";
 import type { UpdateFaults } from "../../src/bot/middlewares/unfinished.js";
 import { loadConfig } from "../../src/config.js";
 import type { Database } from "../../src/db/index.js";
+import { FileStore } from "../../src/files/store.js";
 import { createLogger } from "../../src/logger.js";
 import { BotApiEmulator, type ChatMessage, EMULATED_BOT } from "../../src/sandbox/bot-api-emulator.js";
 import { DeliveryWorker } from "../../src/scheduling/delivery.js";
@@ -125,7 +126,7 @@ export async function createTestBot(db: Database, opts: TestBotOptions = {}): Pr
     async deliverOutbox() {
       worker ??= new DeliveryWorker({
         prisma: db.prisma,
-        sender: telegramSender(bot.api),
+        sender: telegramSender(bot.api, new FileStore({ prisma: db.prisma, telegram: bot.api })),
         clock,
         logger,
         chatIntervalMs: 0,

@@ -229,8 +229,11 @@ export async function intakeConversation(conversation: BotConversation, _ctx: Co
     const data = personalDataKept(d)
       .map((item) => t(`petitionsBot:intake.consentItem.${item}`))
       .join(", ");
+    // On Messenger the consent also says that Meta carries the messages.
+    const channel = await kit.call(async (_s, outer) => outer.user.channel);
+    const meta = channel === "MESSENGER" ? `\n\n${t("messenger:consentMeta")}` : "";
     const r = await kit.choose(
-      t("petitionsBot:intake.askConsent", { org: nameIn(locale, opts?.org), data }),
+      `${t("petitionsBot:intake.askConsent", { org: nameIn(locale, opts?.org), data })}${meta}`,
       [
         { label: t("petitionsBot:intake.consentYes"), value: "yes" },
         { label: t("petitionsBot:intake.consentNo"), value: "no" },
@@ -308,9 +311,11 @@ export async function intakeConversation(conversation: BotConversation, _ctx: Co
       const field = fieldOf(err);
       return field ? stepFor(field) : { goto: "summary" };
     }
-    // Committed: now the citizen may be told.
+    // Committed: now the citizen may be told. On Messenger also how news will reach them
+    // (the Page may write only within 24 hours of their last message).
+    const onMessenger = await kit.call(async (_s, outer) => outer.user.channel === "MESSENGER");
     await kit.say(
-      t("petitionsBot:intake.registered", {
+      t(onMessenger ? "petitionsBot:intake.registeredMessenger" : "petitionsBot:intake.registered", {
         kind: t(`petitions:kind.${draft().kind}`).toLocaleLowerCase(locale),
         number: result.number,
         due: formatDate(result.dueAt),

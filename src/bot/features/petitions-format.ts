@@ -203,6 +203,10 @@ export function staffCardText(
       lines.push(`${t("petitions:field.address")}: ${escapeHtml(c.petitioner.address)}`);
   }
   if (!c.citizenInChat) lines.push(t("petitionsBot:staffCard.notInChat"));
+  if (c.citizenNotReachedSince)
+    lines.push(
+      t("petitionsBot:staffCard.notReachedOnMessenger", { date: formatDate(c.citizenNotReachedSince) }),
+    );
   if (c.registeredBy) lines.push(t("petitionsBot:staffCard.registeredBy", { name: c.registeredBy.fullName }));
   if (c.forwardedFrom)
     lines.push(

@@ -57,10 +57,15 @@ export function leaveUnfinishedOnTransient(): MiddlewareFn<BotContext> {
 export function conversationStorage(
   prisma: PrismaClient,
   version: number,
-  faults?: UpdateFaults,
+  opts: {
+    faults?: UpdateFaults;
+    /** Another channel's conversations are kept under their own prefix (chat ids may collide). */
+    prefix?: string;
+  } = {},
 ): ConversationStorage<BotContext, ConversationData> {
+  const { faults, prefix = "" } = opts;
   const rows = new PrismaAdapter<VersionedState<ConversationData>>(prisma.conversationState);
-  const keyOf = (ctx: BotContext) => ctx.chatId?.toString();
+  const keyOf = (ctx: BotContext) => (ctx.chatId === undefined ? undefined : `${prefix}${ctx.chatId}`);
   return {
     type: "context",
     version,

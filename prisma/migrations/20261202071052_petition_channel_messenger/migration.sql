@@ -1,0 +1,2 @@
+-- AlterEnum
+ALTER TYPE "PetitionChannel" ADD VALUE 'MESSENGER';
