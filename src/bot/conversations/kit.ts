@@ -259,7 +259,6 @@ export async function makeKit(conversation: BotConversation, name: string): Prom
           if (!verdict.ok || length <= max) return verdict;
         }
         if (length > max) return { ok: false, key: "common:conversation.tooLong", params: { length, max } };
-        if (opts?.validate) return opts.validate(text);
         if (text.length < (opts?.min ?? 1)) return { ok: false, key: "common:conversation.textExpected" };
         return { ok: true, value: text };
       });
