@@ -52,7 +52,7 @@ export class UpdateHousekeeping {
         });
     };
     tick();
-    this.timer = setInterval(tick, this.opts.intervalMs ?? 60_000);
+    this.timer = setInterval(tick, this.opts.intervalMs ?? 5_000);
     this.timer.unref();
   }
 

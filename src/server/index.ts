@@ -32,6 +32,8 @@ export interface WebhookServerOptions {
   concurrency?: number;
   ackWaitMs?: number;
   housekeepingIntervalMs?: number;
+  /** A request's headers and body must arrive within this (a slow body is cut off: 408). */
+  bodyTimeoutMs?: number;
   logger?: Logger;
   /** More routes on the same port (Messenger's /messenger). */
   routes?: Hono;
@@ -76,8 +78,20 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
   });
   const { server, port } = await new Promise<{ server: ReturnType<typeof serve>; port: number }>(
     (resolve, reject) => {
-      const s = serve({ fetch: app.fetch, port: opts.port, hostname: opts.hostname ?? "0.0.0.0" }, (info) =>
-        resolve({ server: s, port: (info as AddressInfo).port }),
+      const bodyTimeout = opts.bodyTimeoutMs ?? 10_000;
+      const s = serve(
+        {
+          fetch: app.fetch,
+          port: opts.port,
+          hostname: opts.hostname ?? "0.0.0.0",
+          serverOptions: {
+            requestTimeout: bodyTimeout,
+            headersTimeout: bodyTimeout,
+            // How often Node checks the timeouts above (its default, 30 s, would let a slow body last).
+            connectionsCheckingInterval: Math.max(250, Math.min(1000, bodyTimeout / 4)),
+          },
+        },
+        (info) => resolve({ server: s, port: (info as AddressInfo).port }),
       );
       s.once("error", reject);
     },

@@ -34,6 +34,8 @@ export interface WebhookAppOptions {
   logger?: Logger;
   /** More routes on the same port (Messenger's /messenger). */
   routes?: Hono;
+  /** Where refused requests are logged (aggregated); one is made with `logger` if absent. */
+  refusals?: RefusalLog;
 }
 
 /** Constant-time comparison of the presented secret with the configured one. */
@@ -52,24 +54,70 @@ function isUpdate(body: unknown): body is Update {
   );
 }
 
+/**
+ * Refused requests in the log without flooding it: the first refusal of a quiet period is
+ * written at once, the next ones are counted and written as one line per `windowMs`
+ * (a burst of bad requests is one or two lines, not thousands).
+ */
+export class RefusalLog {
+  private counts = new Map<string, number>();
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly logger?: Logger,
+    private readonly windowMs = 60_000,
+  ) {}
+
+  refused(reason: string, detail: Record<string, unknown> = {}): void {
+    if (!this.timer) {
+      this.logger?.warn({ reason, ...detail }, "webhook request refused");
+      this.timer = setTimeout(() => this.flush(), this.windowMs);
+      this.timer.unref();
+      return;
+    }
+    this.counts.set(reason, (this.counts.get(reason) ?? 0) + 1);
+  }
+
+  /** Writes the counts so far (one line) and starts a new quiet period. */
+  flush(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    if (this.counts.size === 0) return;
+    const byReason = Object.fromEntries(this.counts);
+    const total = [...this.counts.values()].reduce((a, b) => a + b, 0);
+    this.counts.clear();
+    this.logger?.warn({ total, byReason, seconds: this.windowMs / 1000 }, "more webhook requests refused");
+  }
+}
+
 export function createWebhookApp(opts: WebhookAppOptions): Hono {
   const { processor, logger } = opts;
   const app = new Hono();
+  const refusals = opts.refusals ?? new RefusalLog(logger);
 
   app.post(
     opts.path,
     async (c, next) => {
       if (!secretMatches(c.req.header(SECRET_HEADER), opts.secret)) {
-        logger?.warn({ ip: c.req.header("x-forwarded-for") }, "webhook request with a wrong secret refused");
+        refusals.refused("wrong secret", { ip: c.req.header("x-forwarded-for") });
         return c.json({ ok: false, error: "unauthorized" }, 401);
       }
       return next();
     },
-    bodyLimit({ maxSize: 1024 * 1024, onError: (c) => c.json({ ok: false, error: "too large" }, 413) }),
+    bodyLimit({
+      maxSize: 1024 * 1024,
+      onError: (c) => {
+        refusals.refused("too large");
+        return c.json({ ok: false, error: "too large" }, 413);
+      },
+    }),
     async (c) => {
       if (opts.stopping()) return c.json({ ok: false, error: "shutting down" }, 503);
       const body = await c.req.json().catch(() => undefined);
-      if (!isUpdate(body)) return c.json({ ok: false, error: "not a Telegram update" }, 400);
+      if (!isUpdate(body)) {
+        refusals.refused("not an update");
+        return c.json({ ok: false, error: "not a Telegram update" }, 400);
+      }
       const answer = await processor.submit(body);
       return answer === "ack" ? c.json({ ok: true }) : c.json({ ok: false, error: "try again" }, 503);
     },

@@ -7,6 +7,7 @@
  * next /new starts a new petition.
  */
 import { describe, expect, it } from "vitest";
+import { UpdateLedger } from "../../src/bot/middlewares/dedupe.js";
 import type { UpdateFaults } from "../../src/bot/middlewares/unfinished.js";
 import { RetryLater } from "../../src/db/transient.js";
 import { BotApiEmulator, EMULATED_BOT } from "../../src/sandbox/bot-api-emulator.js";
@@ -253,5 +254,42 @@ describe("a crash after a staff or citizen action's commit, then the replay", ()
     const texts = restarted.emulator.messages(TG.citizen).map((m) => m.text ?? "");
     expect(texts.filter((t) => t.includes("You rated the answer"))).toHaveLength(1);
     expect(texts.join("\n")).not.toContain("already rated");
+  });
+});
+
+describe("one chat's order across a crash", () => {
+  const db = useTestDatabase();
+
+  it("a later update waits until the earlier one a dead instance left is recovered, then both run in order", async () => {
+    const tb = await createTestBot(db(), { ledger: true });
+    const chat = tb.chat({ id: 4242 });
+    const earlier = tb.emulator.makeUpdate({
+      message: {
+        message_id: 1,
+        date: 1773108000,
+        chat: { id: 4242, type: "private", first_name: "A" },
+        from: chat.user,
+        text: "/help",
+        entities: [{ type: "bot_command", offset: 0, length: 5 }],
+      },
+    } as never);
+    // An instance claimed the earlier update and died before handling it.
+    const dead = new UpdateLedger({ prisma: db().prisma, instanceId: "dead" });
+    expect((await dead.claim(earlier, "4242")).status).toBe("claimed");
+
+    await expect(chat.send("/language")).rejects.toThrow(/earlier update/);
+    expect(chat.all()).toEqual([]); // not handled ahead of the earlier one
+    const later = chat.lastUpdate!;
+
+    await db().prisma.$executeRaw`
+      UPDATE "ProcessedUpdate" SET "claimedAt" = "claimedAt" - interval '1 minute'
+      WHERE "updateId" = ${BigInt(earlier.update_id)}`;
+    const stale = await tb.ledger!.stale();
+    expect(stale.map((u) => u.update_id)).toEqual([earlier.update_id, later.update_id]);
+    for (const u of stale) await tb.handle(u);
+    const replies = chat.all();
+    expect(replies).toHaveLength(2);
+    expect(replies[0]!.buttons).toBeUndefined(); // /help first
+    expect(replies[1]!.buttons?.flat().map((b) => b.data)).toContain("lang:set:en");
   });
 });

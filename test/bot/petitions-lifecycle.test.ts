@@ -70,9 +70,10 @@ describe("the life of a petition in the bot", () => {
     );
     await official.send("ten");
     expect(official.text()).toContain("Please write the number of days as digits");
+    // The number is checked at its own step, before the reason is asked.
     await official.send("45");
-    await official.send("Waiting for the bank's records.");
     expect(official.text()).toContain("Please enter a number of days from 1 to 30.");
+    expect(official.text()).not.toContain("The reason for the extension");
     await official.send("10");
     await official.send("Waiting for the bank's records.");
     expect(official.text()).toContain(

@@ -89,6 +89,7 @@ export interface InstanceOptions {
   leaseMs?: number;
   ackWaitMs?: number;
   concurrency?: number;
+  bodyTimeoutMs?: number;
 }
 
 export interface Instance {
@@ -144,6 +145,7 @@ export async function startInstance(db: Database, opts: InstanceOptions): Promis
     hostname: "127.0.0.1",
     ackWaitMs: opts.ackWaitMs,
     concurrency: opts.concurrency,
+    bodyTimeoutMs: opts.bodyTimeoutMs,
     housekeepingIntervalMs: 3_600_000,
     logger,
   });

@@ -251,10 +251,14 @@ export async function makeKit(conversation: BotConversation, name: string): Prom
         if (ctx.callbackQuery) return { ok: false, key: "common:conversation.textExpected" };
         const text = ctx.message?.text?.trim();
         if (text === undefined) return { ok: false, key: "common:conversation.textExpected" };
-        // The field's own limit, in characters as people count them (an emoji is one).
+        // The field's own limit, in characters as people count them (an emoji is one); a
+        // field's validator says it in the field's words.
         const length = [...text].length;
+        if (opts?.validate) {
+          const verdict = opts.validate(text);
+          if (!verdict.ok || length <= max) return verdict;
+        }
         if (length > max) return { ok: false, key: "common:conversation.tooLong", params: { length, max } };
-        if (opts?.validate) return opts.validate(text);
         if (text.length < (opts?.min ?? 1)) return { ok: false, key: "common:conversation.textExpected" };
         return { ok: true, value: text };
       });

@@ -15,6 +15,7 @@
  */
 import type { MiddlewareFn } from "grammy";
 import pg from "pg";
+import { RetryLater } from "../../db/transient.js";
 import type { Logger } from "../../logger.js";
 import type { BotContext } from "../context.js";
 import type { UpdateGuards } from "./dedupe.js";
@@ -98,6 +99,19 @@ export function chatKeyOf(ctx: BotContext): string | undefined {
 }
 
 /**
+ * One chat's order across a crash: an update whose chat still has an earlier update not
+ * done (its instance died mid-update; it is recovered after its lease, within seconds)
+ * is not handled before it. It is given back: not yet answered, so the webhook answers
+ * 503 and Telegram sends it again later; the ledger's recovery also replays both, oldest
+ * first.
+ */
+async function waitForEarlier(guards: UpdateGuards, chatKey: string, updateId: number): Promise<void> {
+  if (!(await guards.ledger.hasEarlierUnfinished(chatKey, updateId))) return;
+  guards.logger?.warn({ updateId, chatKey }, "update waits for an earlier update of its chat");
+  throw new RetryLater("an earlier update of this chat is not finished");
+}
+
+/**
  * Holds the chat's lock while the rest of the middleware runs (when `chatLocks` is
  * given) and reports the update as started.
  */
@@ -105,11 +119,13 @@ export function chatLock(guards: UpdateGuards): MiddlewareFn<BotContext> {
   return async (ctx, next) => {
     const key = chatKeyOf(ctx);
     if (!guards.chatLocks || key === undefined) {
+      if (key !== undefined) await waitForEarlier(guards, key, ctx.update.update_id);
       guards.onProgress?.(ctx.update.update_id, "started");
       return next();
     }
     const release = await guards.chatLocks.acquire(key);
     try {
+      await waitForEarlier(guards, key, ctx.update.update_id);
       guards.onProgress?.(ctx.update.update_id, "started");
       await next();
     } finally {

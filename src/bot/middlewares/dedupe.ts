@@ -29,7 +29,7 @@ import type { PrismaClient } from "../../generated/prisma/client.js";
 import type { Logger } from "../../logger.js";
 import type { BotContext } from "../context.js";
 import { isTransientDbError } from "../../db/transient.js";
-import type { ChatLocks } from "./chat-lock.js";
+import { type ChatLocks, chatKeyOf } from "./chat-lock.js";
 import type { UpdateFaults } from "./unfinished.js";
 
 export interface UpdateLedgerOptions {
@@ -50,6 +50,13 @@ export type ClaimResult =
   | { status: "duplicate" }
   | { status: "given-up"; attempts: number };
 
+/**
+ * A claim not renewed for this long is taken over. The claim is renewed every third of it
+ * while its update is handled (`heartbeat`), so only a dead or frozen instance loses it:
+ * its updates are recovered within seconds, not minutes.
+ */
+export const DEFAULT_LEASE_MS = 15_000;
+
 /** The `ProcessedUpdate` table: claims, completion, recovery and pruning. */
 export class UpdateLedger {
   readonly instanceId: string;
@@ -62,19 +69,19 @@ export class UpdateLedger {
   constructor(opts: UpdateLedgerOptions) {
     this.prisma = opts.prisma;
     this.instanceId = opts.instanceId ?? `${hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`;
-    this.leaseMs = opts.leaseMs ?? 120_000;
+    this.leaseMs = opts.leaseMs ?? DEFAULT_LEASE_MS;
     this.maxAttempts = opts.maxAttempts ?? 3;
     this.keepDays = opts.keepDays ?? 7;
     this.logger = opts.logger;
   }
 
   /** Claims an update for this instance: fresh, or taken over from a claim past its lease. */
-  async claim(update: Update): Promise<ClaimResult> {
+  async claim(update: Update, chatKey?: string): Promise<ClaimResult> {
     const leaseSeconds = Math.ceil(this.leaseMs / 1000);
     const rows = await this.prisma.$queryRaw<{ attempts: number }[]>`
-      INSERT INTO "ProcessedUpdate" ("updateId", "payload", "claimedBy", "claimedAt", "attempts")
+      INSERT INTO "ProcessedUpdate" ("updateId", "payload", "claimedBy", "claimedAt", "attempts", "chatKey")
       VALUES (${BigInt(update.update_id)}, ${JSON.stringify(update)}::jsonb, ${this.instanceId},
-              now() AT TIME ZONE 'UTC', 1)
+              now() AT TIME ZONE 'UTC', 1, ${chatKey ?? null})
       ON CONFLICT ("updateId") DO UPDATE
         SET "claimedBy" = EXCLUDED."claimedBy",
             "claimedAt" = EXCLUDED."claimedAt",
@@ -115,6 +122,28 @@ export class UpdateLedger {
         await new Promise((resolve) => setTimeout(resolve, 250 * attempt));
       }
     }
+  }
+
+  /** Renews this instance's claim of an update being handled (see DEFAULT_LEASE_MS). */
+  async heartbeat(updateId: number): Promise<void> {
+    await this.prisma.$executeRaw`
+      UPDATE "ProcessedUpdate" SET "claimedAt" = now() AT TIME ZONE 'UTC'
+      WHERE "updateId" = ${BigInt(updateId)} AND "doneAt" IS NULL AND "claimedBy" = ${this.instanceId}`;
+  }
+
+  /**
+   * True when the chat has an update before this one that is not done: its instance died
+   * (it is recovered after its lease), or it waits for the chat behind this one on another
+   * instance, or it was given back after a transient failure. This instance's own updates
+   * in flight are not counted: they run in order here (and finish just before the next).
+   */
+  async hasEarlierUnfinished(chatKey: string, updateId: number): Promise<boolean> {
+    const rows = await this.prisma.$queryRaw<{ n: number }[]>`
+      SELECT 1 AS n FROM "ProcessedUpdate"
+      WHERE "chatKey" = ${chatKey} AND "updateId" < ${BigInt(updateId)} AND "doneAt" IS NULL
+        AND NOT ("claimedBy" = ${this.instanceId} AND "claimedAt" > TIMESTAMP '1970-01-02')
+      LIMIT 1`;
+    return rows.length > 0;
   }
 
   /**
@@ -170,13 +199,19 @@ export interface UpdateGuards {
 export function dedupe(guards: UpdateGuards, faults?: UpdateFaults): MiddlewareFn<BotContext> {
   return async (ctx, next) => {
     const updateId = ctx.update.update_id;
-    const claim = await guards.ledger.claim(ctx.update);
+    const claim = await guards.ledger.claim(ctx.update, chatKeyOf(ctx));
     if (claim.status !== "claimed") {
       guards.logger?.debug({ updateId, status: claim.status }, "update skipped: already claimed");
       guards.onProgress?.(updateId, "skipped");
       return;
     }
     guards.onProgress?.(updateId, "claimed");
+    // The claim is renewed while the update is handled: only a dead instance loses it.
+    const renew = Math.max(1000, Math.floor(guards.ledger.leaseMs / 3));
+    const heartbeat = setInterval(() => {
+      guards.ledger.heartbeat(updateId).catch(() => undefined);
+    }, renew);
+    heartbeat.unref();
     try {
       await next();
       await faults?.("before-done", ctx);
@@ -185,6 +220,8 @@ export function dedupe(guards: UpdateGuards, faults?: UpdateFaults): MiddlewareF
       // the lease, and not counted as an attempt. Best effort: the database may be gone.
       if (isTransientDbError(err)) await guards.ledger.release(updateId).catch(() => undefined);
       throw err;
+    } finally {
+      clearInterval(heartbeat);
     }
     await guards.ledger.complete(updateId);
   };
