@@ -7,7 +7,7 @@
  *   - PGlite: every statement through Prisma's PGlite adapter, with BEGIN and COMMIT/ROLLBACK
  *     of its transactions counted as one statement each.
  */
-import { writeFileSync } from "node:fs";
+import { renameSync, writeFileSync } from "node:fs";
 import pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 
@@ -59,7 +59,9 @@ factoryProto.connect = async function (this: unknown) {
 if (file) {
   const write = () => {
     try {
-      writeFileSync(file, String(count));
+      // Whole or not at all: the benchmark may read it at any moment.
+      writeFileSync(`${file}.tmp`, String(count));
+      renameSync(`${file}.tmp`, file);
     } catch {
       // the benchmark's folder may be gone at the very end
     }
