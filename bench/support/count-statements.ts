@@ -1,7 +1,7 @@
 /**
- * Loaded with `node --import` into a benchmarked bot process: counts the SQL statements the
- * process sends and writes the running total to BENCH_STATEMENTS_FILE every 100 ms (and at
- * exit). Counted where the statements leave the process:
+ * Loaded with `node --import` into a benchmarked bot process (or imported by a benchmark):
+ * counts the SQL statements the process sends and writes the running total to
+ * BENCH_STATEMENTS_FILE, when set, every 100 ms (and at exit). Counted where the statements leave the process:
  *   - PostgreSQL: every `query` of a node-postgres client (Prisma's adapter and any direct
  *     pool), BEGIN and COMMIT included;
  *   - PGlite: every statement through Prisma's PGlite adapter, with BEGIN and COMMIT/ROLLBACK
@@ -13,6 +13,11 @@ import { PrismaPGlite } from "pglite-prisma-adapter";
 
 const file = process.env.BENCH_STATEMENTS_FILE;
 let count = 0;
+
+/** The statements counted so far in this process (for a benchmark that imports this module). */
+export function statementCount(): number {
+  return count;
+}
 
 const clientProto = pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
 const query = clientProto.query;
