@@ -1,18 +1,23 @@
 /**
- * Loaded with `node --import` into a benchmarked bot process: counts the SQL statements the
- * process sends and writes the running total to BENCH_STATEMENTS_FILE every 100 ms (and at
- * exit). Counted where the statements leave the process:
+ * Loaded with `node --import` into a benchmarked bot process (or imported by a benchmark):
+ * counts the SQL statements the process sends and writes the running total to
+ * BENCH_STATEMENTS_FILE, when set, every 100 ms (and at exit). Counted where the statements leave the process:
  *   - PostgreSQL: every `query` of a node-postgres client (Prisma's adapter and any direct
  *     pool), BEGIN and COMMIT included;
  *   - PGlite: every statement through Prisma's PGlite adapter, with BEGIN and COMMIT/ROLLBACK
  *     of its transactions counted as one statement each.
  */
-import { writeFileSync } from "node:fs";
+import { renameSync, writeFileSync } from "node:fs";
 import pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 
 const file = process.env.BENCH_STATEMENTS_FILE;
 let count = 0;
+
+/** The statements counted so far in this process (for a benchmark that imports this module). */
+export function statementCount(): number {
+  return count;
+}
 
 const clientProto = pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
 const query = clientProto.query;
@@ -59,7 +64,9 @@ factoryProto.connect = async function (this: unknown) {
 if (file) {
   const write = () => {
     try {
-      writeFileSync(file, String(count));
+      // Whole or not at all: the benchmark may read it at any moment.
+      writeFileSync(`${file}.tmp`, String(count));
+      renameSync(`${file}.tmp`, file);
     } catch {
       // the benchmark's folder may be gone at the very end
     }

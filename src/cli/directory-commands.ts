@@ -5,13 +5,8 @@
 import { existsSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { parse as parseYaml } from "yaml";
 import { PROJECT_ROOT } from "../db/schema-engine.js";
-import { loadDemo } from "../directory/demo.js";
-import { importDirectoryFile } from "../directory/import.js";
 import { summarizeImport } from "../directory/import-report.js";
-import { writeDirectoryXlsx } from "../directory/import-xlsx.js";
-import { createInvite, inviteLink } from "../directory/invites.js";
 import { formatDateTime, translator } from "../i18n.js";
 import { type CliCommand, registerCommands, UsageError } from "./commands.js";
 
@@ -27,6 +22,7 @@ export const directoryImport: CliCommand = {
   options: { "deactivate-missing": { type: "boolean" } },
   args: [1, 1],
   async run(ctx, { positionals, values }) {
+    const { importDirectoryFile } = await import("../directory/import.js");
     const { prisma } = await ctx.db();
     const result = await importDirectoryFile(prisma, path.resolve(positionals[0]!), {
       deactivateMissing: values["deactivate-missing"] === true,
@@ -50,6 +46,8 @@ export const directoryTemplate: CliCommand = {
     if (existsSync(out) && values.force !== true) {
       throw new UsageError(`${positionals[0]} exists; add --force to overwrite it.`);
     }
+    const { parse: parseYaml } = await import("yaml");
+    const { writeDirectoryXlsx } = await import("../directory/import-xlsx.js");
     const example = parseYaml(await readFile(EXAMPLE_FILE, "utf8")) as {
       organizations: Record<string, unknown>[];
     };
@@ -66,6 +64,7 @@ export const demo: CliCommand = {
     "Loads the demo organisations of examples/demo-aimag.yaml (an aimag governor's office and a soum " +
     "office). Running it again changes nothing.",
   async run(ctx) {
+    const { loadDemo } = await import("../directory/demo.js");
     const { prisma } = await ctx.db();
     const result = await loadDemo(prisma);
     for (const line of summarizeImport(result, translator("en"))) ctx.out(line);
@@ -106,6 +105,7 @@ export const invite: CliCommand = {
       throw new UsageError(`The code "${code}" exists in several organisations (${orgs}): add --org <slug>.`);
     }
     const person = people[0]!;
+    const { createInvite, inviteLink } = await import("../directory/invites.js");
     const created = await createInvite(prisma, ctx.clock, { personId: person.id, ttlDays: days });
     const link = inviteLink(created.startParam, ctx.config.BOT_USERNAME);
     ctx.out(`Invite for ${person.fullName} (${person.code}), ${person.org.name}:`);

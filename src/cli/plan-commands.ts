@@ -6,7 +6,6 @@ import { existsSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { isLocale, translator } from "../i18n.js";
-import { importPlanFile, planTemplate } from "../reporting/plan-import.js";
 import { type CliCommand, registerCommands, UsageError } from "./commands.js";
 
 export const planTemplateCommand: CliCommand = {
@@ -25,6 +24,7 @@ export const planTemplateCommand: CliCommand = {
     if (!isLocale(locale)) throw new UsageError("--lang takes mn or en.");
     if (existsSync(out) && !values.force)
       throw new UsageError(`${positionals[0]} exists; --force overwrites it.`);
+    const { planTemplate } = await import("../reporting/plan-import.js");
     await writeFile(out, await planTemplate(locale, ext === ".csv" ? "csv" : "xlsx"));
     ctx.out(`Wrote ${positionals[0]}`);
     return 0;
@@ -46,6 +46,7 @@ export const planImportCommand: CliCommand = {
     if (!Number.isInteger(year) || year < 2000 || year > 2100)
       throw new UsageError("--year takes a year, e.g. 2026.");
     const { prisma } = await ctx.db();
+    const { importPlanFile } = await import("../reporting/plan-import.js");
     const result = await importPlanFile(prisma, ctx.clock, {
       file: path.resolve(positionals[0] as string),
       org: values.org,

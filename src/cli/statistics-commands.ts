@@ -7,8 +7,6 @@ import path from "node:path";
 import { quarterLabel } from "../charts/labels.js";
 import { isLocale, translator } from "../i18n.js";
 import { quarterRange } from "../petitions/deadlines.js";
-import { statisticsFor } from "../petitions/statistics.js";
-import { statisticsChartPng, statisticsXlsx, summaryRows } from "../petitions/statistics-export.js";
 import { DEFAULT_TIME_ZONE } from "../shared/local-time.js";
 import { type CliCommand, registerCommands, UsageError } from "./commands.js";
 
@@ -58,6 +56,9 @@ export const petitionStats: CliCommand = {
     });
     if (!org) throw new UsageError(`No organisation with the slug "${values.org}".`);
     const range = quarterRange(year, quarter, org.timezone || DEFAULT_TIME_ZONE);
+    const { statisticsFor } = await import("../petitions/statistics.js");
+    const { statisticsChartPng, statisticsXlsx, summaryRows } =
+      await import("../petitions/statistics-export.js");
     const stats = await statisticsFor(prisma, org.id, range, ctx.clock.now());
 
     const t = translator(locale);

@@ -6,6 +6,7 @@
  * `@prisma/schema-engine-wasm`. It keeps Prisma's `_prisma_migrations` table, so a
  * database migrated here can later be handled by the ordinary Prisma CLI.
  */
+import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
@@ -98,6 +99,8 @@ const noFilters = { externalTables: [], externalEnums: [] };
  * connection it opened is closed here.
  */
 export async function applyMigrations(factory: SqlMigrationAwareDriverAdapterFactory): Promise<string[]> {
+  const migrations = readMigrations();
+  if (await upToDate(factory, migrations)) return [];
   const opened: SqlDriverAdapter[] = [];
   const tracked: SqlMigrationAwareDriverAdapterFactory = {
     adapterName: factory.adapterName,
@@ -112,13 +115,49 @@ export async function applyMigrations(factory: SqlMigrationAwareDriverAdapterFac
   const engine = await openSchemaEngine(tracked);
   try {
     const out = await engine.applyMigrations({
-      migrationsList: readMigrations(),
+      migrationsList: migrations,
       filters: noFilters,
     });
     return out.appliedMigrationNames;
   } finally {
     engine.free();
     await Promise.allSettled(opened.map((a) => a.dispose()));
+  }
+}
+
+/**
+ * True when every migration of the folder is recorded in `_prisma_migrations` as finished,
+ * with the same checksum (SHA-256 of its SQL, as Prisma records it), and none is left
+ * failed: then starting needs no schema engine at all. Anything else (no table yet, a new
+ * or changed migration, an error) leaves the decision to the engine.
+ */
+async function upToDate(
+  factory: SqlMigrationAwareDriverAdapterFactory,
+  list: MigrationList,
+): Promise<boolean> {
+  let adapter: SqlDriverAdapter | undefined;
+  try {
+    adapter = await factory.connect();
+    const res = await adapter.queryRaw({
+      sql: `SELECT migration_name, checksum, finished_at IS NOT NULL AS done FROM _prisma_migrations
+            WHERE rolled_back_at IS NULL`,
+      args: [],
+      argTypes: [],
+    });
+    const applied = new Map<string, string>();
+    for (const [name, checksum, done] of res.rows as [string, string, boolean][]) {
+      if (!done) return false; // a failed migration: the engine reports it
+      applied.set(name, checksum);
+    }
+    return list.migrationDirectories.every((d) => {
+      const file = d.migrationFile.content;
+      if (file.tag !== "ok") return false;
+      return applied.get(d.path) === createHash("sha256").update(file.value).digest("hex");
+    });
+  } catch {
+    return false;
+  } finally {
+    await adapter?.dispose().catch(() => {});
   }
 }
 

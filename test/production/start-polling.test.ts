@@ -69,7 +69,7 @@ describe("startPolling (npm start with a token)", () => {
       });
       // The worker marks the row sent just after Telegram answers: wait for both.
       await expect
-        .poll(async () => (await app.db.prisma.notification.findFirstOrThrow()).status, { timeout: 15_000 })
+        .poll(async () => (await app.db.prisma.notification.findFirstOrThrow()).status, { timeout: 60_000 })
         .toBe("SENT");
       expect(emulator.messages(555).map((m) => m.text)).toEqual(["There is nothing to cancel."]);
     } finally {
