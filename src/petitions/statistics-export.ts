@@ -192,7 +192,7 @@ function summarySheet(
     fitHeight(row, [{ text: r.label, width: (widths[0] as number) - (r.indent ? 4 : 0) }]);
     if (r.bold) row.font = { bold: true };
     const cell = row.getCell(2);
-    cell.alignment = { horizontal: "right" };
+    cell.alignment = { horizontal: "right", vertical: "top" };
     if (r.value !== null) cell.numFmt = r.decimal ? DECIMAL : NUMBER;
   }
 }
