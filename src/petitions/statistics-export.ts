@@ -273,7 +273,8 @@ function breakdownSheet(
     );
     row.getCell(n + 1).numFmt = NUMBER;
     if (pct !== null) row.getCell(n + 2).numFmt = DECIMAL;
-    row.getCell(n + 2).alignment = { horizontal: "right" };
+    row.getCell(n + 1).alignment = { vertical: "top" };
+    row.getCell(n + 2).alignment = { horizontal: "right", vertical: "top" };
     return row;
   };
   for (const r of rows) put(r.cells, r.count);
