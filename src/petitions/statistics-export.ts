@@ -192,7 +192,7 @@ function summarySheet(
     fitHeight(row, [{ text: r.label, width: (widths[0] as number) - (r.indent ? 4 : 0) }]);
     if (r.bold) row.font = { bold: true };
     const cell = row.getCell(2);
-    cell.alignment = { horizontal: "right" };
+    cell.alignment = { horizontal: "right", vertical: "top" };
     if (r.value !== null) cell.numFmt = r.decimal ? DECIMAL : NUMBER;
   }
 }
@@ -273,7 +273,8 @@ function breakdownSheet(
     );
     row.getCell(n + 1).numFmt = NUMBER;
     if (pct !== null) row.getCell(n + 2).numFmt = DECIMAL;
-    row.getCell(n + 2).alignment = { horizontal: "right" };
+    row.getCell(n + 1).alignment = { vertical: "top" };
+    row.getCell(n + 2).alignment = { horizontal: "right", vertical: "top" };
     return row;
   };
   for (const r of rows) put(r.cells, r.count);
