@@ -198,16 +198,19 @@ async function digestsForOrg(deps: JobDeps, org: OrgSlot, now: Date): Promise<nu
     }
     if (lines.length === 0) continue;
 
-    // Said of the day it goes out: a digest caught up late never announces a wrong "tomorrow".
-    const eve = periods.find(
-      (p) => p.deadlineDay === addDays(org.day, 1) && p.deadlineDay === addDays(org.today, 1),
-    );
+    // Said of the day it goes out: the eve's digest caught up on the deadline day says
+    // "today", never a wrong "tomorrow"; caught up later still, it is an ordinary digest.
+    const eve = periods.find((p) => p.deadlineDay === addDays(org.day, 1) && p.deadlineDay >= org.today);
+    const eveKey =
+      eve?.deadlineDay === org.today
+        ? "scheduling:digest.deadlineTodayTitle"
+        : "scheduling:digest.deadlineTitle";
     rows.push({
       userId: head.userId as number,
       kind: eve ? "digest.deadline" : "digest.weekly",
       dedupeKey: `digest:${head.id}:${org.day}`,
       payload: {
-        key: eve ? "scheduling:digest.deadlineTitle" : "scheduling:digest.weeklyTitle",
+        key: eve ? eveKey : "scheduling:digest.weeklyTitle",
         params: {
           date: dateValue(now),
           ...(eve

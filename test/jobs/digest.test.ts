@@ -156,9 +156,18 @@ describe("heads' digest", () => {
     await new JobRunner({ prisma, clock, jobs: digestJob }).runDue();
     clock.set(local("2026-03-20T10:00"));
     await new JobRunner({ prisma, clock, jobs: digestJob }).runDue();
-    expect((await notificationsOf(prisma, o.people.headFinance)).map((n) => n.kind)).toEqual([
-      "digest.weekly",
-      "digest.deadline",
-    ]);
+    const caughtUp = await notificationsOf(prisma, o.people.headFinance);
+    expect(caughtUp.map((n) => n.kind)).toEqual(["digest.weekly", "digest.deadline"]);
+    // Sent on the deadline day, it says "today", not the eve's "tomorrow".
+    expect((caughtUp[1]!.payload as { key: string }).key).toBe("scheduling:digest.deadlineTodayTitle");
+
+    // Caught up after the deadline day, it is no deadline digest at all.
+    clock.set(local("2026-03-21T10:00"));
+    await prisma.notification.deleteMany({});
+    await prisma.jobRun.deleteMany({ where: { slot: { gte: "2026-03-19" } } });
+    await new JobRunner({ prisma, clock, jobs: digestJob }).runDue();
+    for (const n of await notificationsOf(prisma, o.people.headFinance)) {
+      expect((n.payload as { key: string }).key).not.toMatch(/deadline/);
+    }
   });
 });
