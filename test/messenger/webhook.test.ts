@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { signBody } from "../../src/messenger/bridge.js";
 import { enqueue } from "../../src/scheduling/outbox.js";
 import { htmlToText, LIMITS, render, splitText } from "../../src/messenger/render.js";
-import { messengerRoutes } from "../../src/messenger/routes.js";
+import { messengerRoutes, startMessengerServer } from "../../src/messenger/routes.js";
 import { checkMessage } from "../../src/sandbox/messenger-emulator.js";
 import { useTestDatabase } from "../support/db.js";
 import { MESSENGER, messengerWorld } from "./support.js";
@@ -24,6 +24,52 @@ describe("the Messenger webhook", () => {
     expect(await ok.text()).toBe("12345");
     const bad = await app.request("/messenger?hub.mode=subscribe&hub.verify_token=wrong&hub.challenge=1");
     expect(bad.status).toBe(403);
+  });
+
+  it("is served over HTTP on its own port (long polling mode): verification, 403, 200", async () => {
+    const w = await messengerWorld(db);
+    const server = await startMessengerServer(w.bridge, 0, "127.0.0.1");
+    try {
+      const base = `http://127.0.0.1:${server.port}/messenger`;
+      const verify = await fetch(
+        `${base}?hub.mode=subscribe&hub.verify_token=${MESSENGER.verifyToken}&hub.challenge=c1`,
+      );
+      expect(await verify.text()).toBe("c1");
+      const raw = JSON.stringify({
+        object: "page",
+        entry: [
+          {
+            id: MESSENGER.pageId,
+            time: 1,
+            messaging: [
+              {
+                sender: { id: "992" },
+                recipient: { id: MESSENGER.pageId },
+                timestamp: Date.parse("2026-03-10T01:00:00Z"),
+                message: { mid: "h1", text: "/start" },
+              },
+            ],
+          },
+        ],
+      });
+      w.emulator.lastInbound.set("992", w.tb.clock.now().getTime()); // posted here, not by the emulator
+      const forged = await fetch(base, {
+        method: "POST",
+        body: raw,
+        headers: { "x-hub-signature-256": signBody(raw, "f".repeat(32)) },
+      });
+      expect(forged.status).toBe(403);
+      const ok = await fetch(base, {
+        method: "POST",
+        body: raw,
+        headers: { "x-hub-signature-256": signBody(raw, MESSENGER.appSecret) },
+      });
+      expect(ok.status).toBe(200);
+      await w.bridge.idle();
+      expect(w.emulator.thread("992").at(-1)?.text).toContain("Choose your language");
+    } finally {
+      await server.stop();
+    }
   });
 
   it("refuses a body whose signature does not match (403) and handles nothing of it", async () => {
