@@ -1,0 +1,218 @@
+/**
+ * Filling in a report: saving answers (whole-entry or the light per-answer path), evidence
+ * files and additional tasks. Everything is saved at once and only while the report may be
+ * changed (./report-core.ts editable).
+ */
+import type { Actor } from "../directory/actor.js";
+import { getOrgSettings } from "../directory/settings.js";
+import type { PrismaClient } from "../generated/prisma/client.js";
+import { hasWords } from "../shared/text.js";
+import { DomainError } from "../shared/errors.js";
+import { notFound, requireStaffOrAdmin } from "./access.js";
+import { narrativeHasFigures, suggestCompletion } from "./parse.js";
+import {
+  type EntryView,
+  type EvidenceView,
+  entryView,
+  isAnswered,
+  type LoadedReport,
+  loadReport,
+  previousResults,
+  sortedEntries,
+  type TaskView,
+  taskView,
+} from "./report-view.js";
+import { ReportCore } from "./report-core.js";
+import {
+  type AnswerPatch,
+  answerData,
+  cleanText,
+  completionOrNull,
+  EDITABLE,
+  type EntryAnswer,
+  type EntryRow,
+  type EvidenceInput,
+  type TaskInput,
+} from "./report-input.js";
+
+export class ReportEditing {
+  private readonly core: ReportCore;
+  private readonly prisma: PrismaClient;
+
+  constructor(core: ReportCore) {
+    this.core = core;
+    this.prisma = core.prisma;
+  }
+
+  /**
+   * Saves part of an answer as soon as it is given. Validation errors are DomainErrors with
+   * `reporting:validation.*` keys (the step is asked again). Returns the entry with the
+   * suggested completion and whether the narrative has figures.
+   */
+  async saveAnswer(
+    actor: Actor,
+    reportId: number,
+    measureId: number,
+    patch: AnswerPatch,
+  ): Promise<EntryView> {
+    const report = await this.core.editable(actor, reportId);
+    const entry = report.entries.find((e) => e.measureId === measureId);
+    if (!entry) throw new DomainError("reporting:errors.notInReport");
+    const data = answerData(
+      { ...entry.measure, year: report.period.year, periodKind: report.period.kind },
+      patch,
+    );
+    await this.prisma.reportEntry.update({ where: { id: entry.id }, data });
+    const fresh = (await loadReport(this.prisma, reportId)) as LoadedReport;
+    const ordered = sortedEntries(fresh);
+    const index = ordered.findIndex((e) => e.id === entry.id);
+    const prev = await previousResults(this.prisma, fresh);
+    return entryView(
+      ordered[index] as (typeof ordered)[number],
+      index,
+      prev.get(entry.id) ?? null,
+      fresh.period,
+    );
+  }
+
+  /**
+   * Saves part of an answer like `saveAnswer`, for the official filling in their report,
+   * and returns only what an answer changes in the entry (not the measure, not the earlier
+   * results): one read and one conditional write, whatever the size of the report.
+   */
+  async saveEntryAnswer(
+    actor: Actor,
+    reportId: number,
+    measureId: number,
+    patch: AnswerPatch,
+  ): Promise<EntryAnswer> {
+    const rows = await this.prisma.$queryRaw<EntryRow[]>`
+      SELECT e.id, e.skipped, e."achievedText", e."achievedValue", e.narrative, e.completion,
+             e."notDueReason", e."notDueFlagged", e.dates,
+             r.status::text AS status, r."personId", m."targetType"::text AS "targetType", m."targetValue",
+             m.quarters, m."startMonth", p.year, p.kind::text AS "periodKind",
+             (SELECT coalesce(json_agg(json_build_object('id', x.id, 'kind', x.kind, 'fileId', x."fileId",
+                       'fileName', x."fileName", 'mimeType', x."mimeType", 'size', x.size) ORDER BY x.id), '[]'::json)
+              FROM "ReportEvidence" x WHERE x."entryId" = e.id) AS evidence
+      FROM "ReportEntry" e JOIN "Report" r ON r.id = e."reportId" JOIN "Measure" m ON m.id = e."measureId"
+      JOIN "ReportingPeriod" p ON p.id = r."periodId"
+      WHERE e."reportId" = ${reportId} AND e."measureId" = ${measureId}`;
+    const row = rows[0];
+    requireStaffOrAdmin(actor);
+    if (!row || actor.personId === null || row.personId !== actor.personId) {
+      // Someone else's report, or no such entry: the full checks give the exact answer.
+      await this.core.editable(actor, reportId);
+      throw new DomainError("reporting:errors.notInReport");
+    }
+    if (!EDITABLE.includes(row.status)) throw new DomainError("reporting:errors.notEditable");
+    const data = answerData(row, patch);
+    const res = await this.prisma.reportEntry.updateMany({
+      where: { id: row.id, report: { status: { in: EDITABLE } } },
+      data,
+    });
+    if (res.count !== 1) throw new DomainError("reporting:errors.notEditable");
+    const e = { ...row, ...data };
+    const evidence =
+      typeof row.evidence === "string" ? (JSON.parse(row.evidence) as EvidenceView[]) : row.evidence;
+    return {
+      achievedText: e.achievedText,
+      achievedValue: e.achievedValue,
+      narrative: e.narrative,
+      completion: e.completion,
+      skipped: e.skipped,
+      notDueReason: e.notDueReason,
+      notDueFlagged: e.notDueFlagged,
+      dates: e.dates,
+      answered: isAnswered(e),
+      suggestedCompletion: suggestCompletion(row.targetType, row.targetValue, e.achievedValue),
+      narrativeHasFigures: narrativeHasFigures(e.narrative),
+      evidence,
+    };
+  }
+
+  /** Attaches a photo or file (by the channel's file id) to a measure's answer. */
+  async addEvidence(actor: Actor, entryId: number, file: EvidenceInput): Promise<EvidenceView> {
+    const entry = await this.prisma.reportEntry.findUnique({
+      where: { id: entryId },
+      select: { reportId: true },
+    });
+    if (!entry) throw notFound();
+    const report = await this.core.editable(actor, entry.reportId);
+    const fileId = String(file.fileId ?? "").trim();
+    if (!fileId || (file.kind !== "PHOTO" && file.kind !== "DOCUMENT")) {
+      throw new DomainError("reporting:validation.badFile");
+    }
+    const max = (await getOrgSettings(this.prisma, report.person.orgId)).reporting.maxEvidencePerEntry;
+    const count = await this.prisma.reportEvidence.count({ where: { entryId } });
+    if (count >= max) throw new DomainError("reporting:errors.tooManyEvidence", { max });
+    const x = await this.prisma.reportEvidence.create({
+      data: {
+        entryId,
+        kind: file.kind,
+        fileId,
+        fileName: file.fileName ?? null,
+        mimeType: file.mimeType ?? null,
+        size: file.size ?? null,
+        createdAt: this.core.now(),
+      },
+    });
+    return {
+      id: x.id,
+      kind: x.kind,
+      fileId: x.fileId,
+      fileName: x.fileName,
+      mimeType: x.mimeType,
+      size: x.size,
+    };
+  }
+
+  async removeEvidence(actor: Actor, evidenceId: number): Promise<void> {
+    const x = await this.prisma.reportEvidence.findUnique({
+      where: { id: evidenceId },
+      select: { entry: { select: { reportId: true } } },
+    });
+    if (!x) throw notFound();
+    await this.core.editable(actor, x.entry.reportId);
+    await this.prisma.reportEvidence.delete({ where: { id: evidenceId } });
+  }
+
+  /** An additional task (нэмэлт үүрэг даалгавар) carried out during the period. */
+  async addTask(actor: Actor, reportId: number, input: TaskInput): Promise<TaskView> {
+    await this.core.editable(actor, reportId);
+    const title = cleanText(input.title, 1000);
+    if (!title) throw new DomainError("reporting:validation.titleRequired");
+    if (!hasWords(title)) throw new DomainError("reporting:validation.noWords");
+    const t = await this.prisma.additionalTask.create({
+      data: {
+        reportId,
+        title,
+        result: cleanText(input.result),
+        completion: completionOrNull(input.completion),
+      },
+    });
+    return taskView(t);
+  }
+
+  async updateTask(actor: Actor, taskId: number, patch: Partial<TaskInput>): Promise<TaskView> {
+    const task = await this.prisma.additionalTask.findUnique({ where: { id: taskId } });
+    if (!task) throw notFound();
+    await this.core.editable(actor, task.reportId);
+    const data: { title?: string; result?: string | null; completion?: number | null } = {};
+    if (patch.title !== undefined) {
+      const title = cleanText(patch.title, 1000);
+      if (!title) throw new DomainError("reporting:validation.titleRequired");
+      if (!hasWords(title)) throw new DomainError("reporting:validation.noWords");
+      data.title = title;
+    }
+    if (patch.result !== undefined) data.result = cleanText(patch.result);
+    if (patch.completion !== undefined) data.completion = completionOrNull(patch.completion);
+    return taskView(await this.prisma.additionalTask.update({ where: { id: taskId }, data }));
+  }
+
+  async removeTask(actor: Actor, taskId: number): Promise<void> {
+    const task = await this.prisma.additionalTask.findUnique({ where: { id: taskId } });
+    if (!task) throw notFound();
+    await this.core.editable(actor, task.reportId);
+    await this.prisma.additionalTask.delete({ where: { id: taskId } });
+  }
+}
