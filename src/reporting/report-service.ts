@@ -231,7 +231,8 @@ function answerData(ctx: AnswerContext, patch: AnswerPatch) {
       data.dates = r.value;
     }
   }
-  if (patch.notDue === null) Object.assign(data, { skipped: false, notDueReason: null, notDueFlagged: false });
+  if (patch.notDue === null)
+    Object.assign(data, { skipped: false, notDueReason: null, notDueFlagged: false });
   else if (patch.notDue !== undefined) {
     const reason = cleanText(patch.notDue.reason, NOT_DUE_REASON_MAX);
     if (!reason || !hasWords(reason)) throw new DomainError("reporting:validation.notDueReason");
