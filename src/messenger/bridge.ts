@@ -3,17 +3,23 @@
  * (bot.ts), whose Bot API calls become Send API calls (api.ts).
  *
  * `receive` checks the X-Hub-Signature-256 of the raw body (HMAC-SHA256 with the app
- * secret, constant time) before parsing, queues the body's events and answers at once.
- * Events are deduplicated by message id (`mid`; in memory, and in the update ledger when
- * it is given), kept in order per person (sorted by timestamp within a body, one queue per
- * PSID), and each one refreshes the person's user row and their 24-hour window
- * (`onInbound`) before it is handled.
+ * secret, constant time) before parsing, then records the body's events in the update
+ * ledger (ProcessedUpdate, one statement for the whole body, each event as claimed by this
+ * instance) and only then answers 200: Meta does not send an acknowledged event again, so
+ * an event is stored before it is acknowledged. When the database cannot be written the
+ * answer is 503 and Meta delivers the body again later. An event recorded before (same
+ * message id, `mid`) is not handled again. Events are kept in order per person (sorted by
+ * timestamp within a body, one queue per PSID); each one refreshes the person's user row and
+ * their 24-hour window (`onInbound`) before it is handled, and its record is marked done
+ * after. An event whose instance died before finishing it is past its lease in the ledger:
+ * the recovery hands it to `recover` (see index.ts), which handles it, and the person's
+ * earlier unfinished events first.
  */
 import { createHmac, timingSafeEqual } from "node:crypto";
 import type { Bot } from "grammy";
 import type { Update } from "grammy/types";
 import type { BotContext, BotDeps } from "../bot/context.js";
-import type { UpdateGuards } from "../bot/middlewares/dedupe.js";
+import { UpdateLedger, type UpdateGuards } from "../bot/middlewares/dedupe.js";
 import type { FloodLimit } from "../bot/middlewares/rate-limit.js";
 import type { MessengerConfig } from "../config.js";
 import { ensureMessengerUser } from "../directory/users.js";
@@ -50,10 +56,22 @@ export interface MessengerBridgeOptions {
   /** Called for every inbound event of a user, with the event's time (the 24-hour window). */
   onInbound?: (userId: number, at: Date) => Promise<unknown>;
   guards?: UpdateGuards;
+  /** Where events are recorded before they are acknowledged; default the guards' ledger, or one of its own. */
+  ledger?: UpdateLedger;
   floodLimit?: FloodLimit;
 }
 
-export type ReceiveResult = { status: 200 | 400 | 403; body: string };
+export type ReceiveResult = { status: 200 | 400 | 403 | 503; body: string };
+
+/** A webhook event as recorded in the update ledger (its payload) until it is handled. */
+export interface RecordedEvent {
+  update_id: number;
+  messenger_event: { psid: string; key: string; event: MessagingEvent };
+}
+
+export function isRecordedEvent(update: object): update is RecordedEvent {
+  return "messenger_event" in update;
+}
 
 /** X-Hub-Signature-256: "sha256=<hex HMAC-SHA256 of the raw body with the app secret>". */
 export function signatureMatches(
@@ -77,7 +95,7 @@ export class MessengerBridge {
   /** Bot API shaped Messenger client, for the outbox (no retries or throttling of its own). */
   readonly api;
   readonly bot: Bot<BotContext>;
-  private readonly seen = new Map<string, true>();
+  readonly ledger: UpdateLedger;
   private readonly queues = new Map<string, Promise<void>>();
   private readonly pending = new Set<Promise<void>>();
 
@@ -97,6 +115,8 @@ export class MessengerBridge {
       now: () => deps.clock.now(),
     });
     this.api = createMessengerApi(this.translator);
+    this.ledger =
+      opts.ledger ?? opts.guards?.ledger ?? new UpdateLedger({ prisma: deps.prisma, logger: deps.logger });
     this.bot = createMessengerBot(deps, this.translator, {
       ...(opts.guards ? { guards: opts.guards } : {}),
       ...(opts.floodLimit ? { floodLimit: opts.floodLimit } : {}),
@@ -117,8 +137,11 @@ export class MessengerBridge {
     return ok ? (query.challenge as string) : null;
   }
 
-  /** A webhook POST: 403 without the right signature; otherwise its events are queued, 200. */
-  receive(raw: Uint8Array | string, signature: string | undefined): ReceiveResult {
+  /**
+   * A webhook POST: 403 without the right signature; otherwise its events are recorded and
+   * queued, 200 — or 503 when they could not be recorded (Meta sends them again).
+   */
+  async receive(raw: Uint8Array | string, signature: string | undefined): Promise<ReceiveResult> {
     if (!signatureMatches(raw, signature, this.opts.config.appSecret)) {
       this.opts.deps.logger.warn("messenger webhook request with a wrong signature refused");
       return { status: 403, body: "forbidden" };
@@ -138,11 +161,51 @@ export class MessengerBridge {
       list.push(e);
       byPerson.set(e.sender.id, list);
     }
+    const recorded = new Map<number, RecordedEvent>();
     for (const [psid, list] of byPerson) {
       list.sort((a, b) => a.timestamp - b.timestamp);
-      for (const e of list) this.enqueue(psid, e);
+      for (const event of list) {
+        const key = eventKey(event);
+        const update_id = messengerUpdateId(`in:${key}`);
+        if (!recorded.has(update_id))
+          recorded.set(update_id, { update_id, messenger_event: { psid, key, event } });
+      }
     }
+    let fresh: Set<number>;
+    try {
+      fresh = await this.ledger.admit([...recorded.values()]);
+    } catch (err) {
+      this.opts.deps.logger.error(
+        { err: (err as Error).message, events: recorded.size },
+        "messenger events could not be recorded: answered 503, Meta sends them again",
+      );
+      return { status: 503, body: "retry" };
+    }
+    for (const r of recorded.values()) if (fresh.has(r.update_id)) void this.enqueue(r);
     return { status: 200, body: "EVENT_RECEIVED" };
+  }
+
+  /**
+   * Handles a recorded event whose handling was left unfinished (from the ledger's recovery):
+   * first the same person's earlier unfinished events, in their order, each one claimed
+   * (taken over after the lease) so that one instance handles it.
+   */
+  async recover(update: RecordedEvent): Promise<void> {
+    const { psid, event } = update.messenger_event;
+    const rows = await this.opts.deps.prisma.$queryRaw<{ payload: RecordedEvent }[]>`
+      SELECT "payload" FROM "ProcessedUpdate"
+      WHERE "doneAt" IS NULL AND "payload" IS NOT NULL
+        AND "payload"->'messenger_event'->>'psid' = ${psid}
+        AND ("payload"->'messenger_event'->'event'->>'timestamp')::bigint <= ${event.timestamp}
+      ORDER BY ("payload"->'messenger_event'->'event'->>'timestamp')::bigint, "updateId"`;
+    const list = rows.map((r) => r.payload);
+    if (!list.some((r) => r.update_id === update.update_id)) list.push(update);
+    for (const r of list) {
+      const claim = await this.ledger.claim(r as never);
+      if (claim.status !== "claimed") continue;
+      this.opts.deps.logger.warn({ updateId: r.update_id }, "recovering a messenger event left unfinished");
+      await this.enqueue(r);
+    }
   }
 
   /** Resolves when every queued event has been handled (tests, graceful stop). */
@@ -155,21 +218,26 @@ export class MessengerBridge {
     await this.queues.get(psid);
   }
 
-  private enqueue(psid: string, e: MessagingEvent): void {
-    const key = eventKey(e);
-    if (this.seen.has(key)) return;
-    this.seen.set(key, true);
-    if (this.seen.size > 10_000) this.seen.delete(this.seen.keys().next().value as string);
+  /** Queues a recorded event behind its person's earlier ones; marks it done once handled. */
+  private enqueue(r: RecordedEvent): Promise<void> {
+    const { psid, key, event } = r.messenger_event;
     const prev = this.queues.get(psid) ?? Promise.resolve();
     const run = prev
-      .then(() => this.handle(psid, e, key))
-      .catch((err) => this.opts.deps.logger.error({ err }, "messenger event failed"));
+      .then(() => this.handle(psid, event, key))
+      .then(() => this.ledger.complete(r.update_id))
+      .catch((err) =>
+        this.opts.deps.logger.error(
+          { err: (err as Error)?.message ?? String(err), updateId: r.update_id },
+          "messenger event failed: it will be recovered after the lease",
+        ),
+      );
     this.queues.set(psid, run);
     this.pending.add(run);
     void run.finally(() => {
       this.pending.delete(run);
       if (this.queues.get(psid) === run) this.queues.delete(psid);
     });
+    return run;
   }
 
   private async handle(psid: string, e: MessagingEvent, key: string): Promise<void> {

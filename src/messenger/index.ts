@@ -11,7 +11,7 @@ import type { UpdateGuards } from "../bot/middlewares/dedupe.js";
 import { type Config, messengerConfig } from "../config.js";
 import { FileStore, messengerFiles } from "../files/index.js";
 import { noteInboundEvent } from "../scheduling/messenger-window.js";
-import { MessengerBridge } from "./bridge.js";
+import { isRecordedEvent, MessengerBridge } from "./bridge.js";
 import { isMessengerUpdateId } from "./ids.js";
 
 export { MessengerBridge } from "./bridge.js";
@@ -41,8 +41,12 @@ export async function openMessenger(
   return bridge;
 }
 
-/** A replayed update for the bridge's bot, or undefined when it is Telegram's. */
+/**
+ * A replayed update for Messenger, or undefined when it is Telegram's: a recorded webhook
+ * event goes through the bridge again (`recover`), a synthesized update through its bot.
+ */
 export function messengerReplay(bridge: MessengerBridge | null, update: Update): Promise<void> | undefined {
   if (!bridge || !isMessengerUpdateId(update.update_id)) return undefined;
+  if (isRecordedEvent(update)) return bridge.recover(update).catch(() => undefined);
   return bridge.bot.handleUpdate(update).catch(() => undefined);
 }

@@ -2,7 +2,7 @@
  * The Messenger webhook over HTTP: `GET /messenger` answers Meta's verification
  * (hub.mode=subscribe, hub.verify_token, hub.challenge), `POST /messenger` takes signed
  * event batches (403 when the X-Hub-Signature-256 does not match; the body is read raw, the
- * signature checked before it is parsed). Mounted beside Telegram's webhook in webhook mode,
+ * signature checked before it is parsed; 503 when its events could not be recorded). Mounted beside Telegram's webhook in webhook mode,
  * or served on its own (`startMessengerServer`) with long polling and in the sandbox.
  */
 import type { AddressInfo } from "node:net";
@@ -25,7 +25,7 @@ export function messengerRoutes(bridge: MessengerBridge, path = MESSENGER_PATH):
   });
   app.post(path, bodyLimit({ maxSize: 1024 * 1024, onError: (c) => c.text("too large", 413) }), async (c) => {
     const raw = new Uint8Array(await c.req.arrayBuffer());
-    const r = bridge.receive(raw, c.req.header("x-hub-signature-256"));
+    const r = await bridge.receive(raw, c.req.header("x-hub-signature-256"));
     return c.text(r.body, r.status);
   });
   return app;

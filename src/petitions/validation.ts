@@ -377,7 +377,10 @@ export function checkStaffIntake(
   input: StaffIntakeInput,
 ): StaffIntakeCheck {
   const errors: FieldError[] = [];
-  const channel = isPetitionChannel(input.channel) && input.channel !== "BOT" && input.channel !== "MESSENGER" ? input.channel : undefined;
+  const channel =
+    isPetitionChannel(input.channel) && input.channel !== "BOT" && input.channel !== "MESSENGER"
+      ? input.channel
+      : undefined;
   if (!channel) errors.push({ field: "channel", key: "petitions:errors.channelInvalid", params: {} });
   const senderType = input.senderType === undefined ? "CITIZEN" : input.senderType;
   if (!isSenderType(senderType)) {

@@ -322,6 +322,11 @@ export class MessengerUser {
     return this.act({ postback: { mid: this.em.nextMid(), title, payload: b.payload } }, title);
   }
 
+  /** Taps a template button by its payload (the button of one card among several alike). */
+  postback(payload: string, title: string) {
+    return this.act({ postback: { mid: this.em.nextMid(), title, payload } }, title);
+  }
+
   /** Sends a quick reply payload as it was (an old one kept by a client, or a forged one). */
   tapPayload(payload: string, title = "?") {
     return this.act({ message: { mid: this.em.nextMid(), text: title, quick_reply: { payload } } }, title);

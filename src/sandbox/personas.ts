@@ -3,7 +3,9 @@
  * (examples/demo-aimag.yaml). Each persona is a Telegram account with its own chat with
  * the bot; staff personas are linked to their person of the directory as an accepted
  * invite would link them (see ./seed.ts), except the newcomer, who is linked by following
- * an invite link an admin creates in the bot.
+ * an invite link an admin creates in the bot. One citizen writes on Facebook Messenger
+ * instead (`channel: "messenger"`): their conversation goes through the Messenger emulator
+ * and the Messenger bridge (./messenger-persona.ts).
  */
 
 export type PersonaKind = "citizen" | "visitor" | "staff" | "newcomer";
@@ -12,8 +14,10 @@ export interface Persona {
   /** Short id used in the page's URLs. */
   id: string;
   kind: PersonaKind;
-  /** Telegram user id (= the private chat's id). */
+  /** Telegram user id (= the private chat's id); unused by a Messenger persona. */
   telegramId: number;
+  /** A Messenger persona writes to the Page with this page-scoped id (PSID). */
+  messengerPsid?: string;
   /** Directory code of the person (examples/demo-aimag.yaml); staff only. */
   personCode?: string;
   /** Telegram profile name. */
@@ -54,6 +58,18 @@ export const PERSONAS: readonly Persona[] = [
     phone: "+97688001122",
     role: "Citizen opening the bot for the first time",
     roleMn: "Шинэ хэрэглэгч",
+    locale: null,
+  },
+  {
+    id: "messenger",
+    kind: "visitor",
+    telegramId: 880_003,
+    messengerPsid: "24600000000880",
+    firstName: "Оюунчимэг",
+    lastName: "Нямдорж",
+    phone: "+97695114455",
+    role: "Citizen writing on Facebook Messenger",
+    roleMn: "Иргэн (Messenger)",
     locale: null,
   },
   {

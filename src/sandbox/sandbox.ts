@@ -6,6 +6,9 @@
  * forward, which runs the jobs that fell due and delivers the outbox, and the demo data
  * can be reset.
  *
+ * One citizen persona writes on Facebook Messenger: through the Messenger emulator and the
+ * real Messenger bridge (./messenger-persona.ts), the outbox reaching them through it.
+ *
  * The HTTP side (the page and its API) is ./server.ts; start-up is ./index.ts.
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
@@ -15,12 +18,15 @@ import type { BotCommand, Message, Update, User, UserFromGetMe } from "grammy/ty
 import { commandList, registerCommands } from "../bot/commands.js";
 import type { BotContext, BotDeps } from "../bot/context.js";
 import { createBot } from "../bot/index.js";
+import type { FloodLimit } from "../bot/middlewares/rate-limit.js";
 import type { Config } from "../config.js";
 import { type Database, truncateAll } from "../db/index.js";
 import { FileStore } from "../files/store.js";
 import { schedule } from "../jobs/schedule.js";
 import type { Logger } from "../logger.js";
 import { DeliveryWorker } from "../scheduling/delivery.js";
+import { messengerSender } from "../scheduling/messenger-sender.js";
+import { channelRouter } from "../scheduling/sender.js";
 import { type JobDefinition, JobRunner } from "../scheduling/job-runner.js";
 import { telegramSender } from "../scheduling/telegram-sender.js";
 import { createServices } from "../services.js";
@@ -34,6 +40,7 @@ import {
   type ReplyKeyboardState,
 } from "./bot-api-emulator.js";
 import { DEMO_ORG_SLUG, PERSONAS, type Persona, type PersonaKind, personaByChat } from "./personas.js";
+import { SandboxMessenger } from "./messenger-persona.js";
 import { seedSandbox } from "./seed.js";
 
 /** The live sandbox moves an OffsetClock; tests drive a ManualClock. */
@@ -56,6 +63,8 @@ export interface SandboxOptions {
   stateDir?: string;
   /** Run due jobs and deliver the outbox every few seconds as real time passes. */
   live?: boolean;
+  /** The Messenger persona's flood limit (tests act faster than a person can tap). */
+  messengerFloodLimit?: FloodLimit;
   /** The scheduled jobs; src/jobs/schedule.ts by default. */
   jobs?: JobDefinition[];
 }
@@ -70,6 +79,8 @@ export interface PersonaView {
   position?: string;
   unit?: string;
   telegramId: number;
+  /** Where the persona writes: Telegram, or Facebook Messenger. */
+  channel: "telegram" | "messenger";
   /** Staff: the account is linked to the person (the newcomer after accepting an invite). */
   linked: boolean;
   unread: number;
@@ -78,6 +89,8 @@ export interface PersonaView {
 
 export interface ChatView {
   persona: PersonaView;
+  /** "messenger": the messages carry Messenger's quick replies, cards and refusals. */
+  channel: "telegram" | "messenger";
   messages: ChatMessage[];
   replyKeyboard: ReplyKeyboardState | null;
   commands: BotCommand[];
@@ -135,6 +148,7 @@ export class Sandbox {
   readonly emulator: BotApiEmulator;
   readonly bot: Bot<BotContext>;
   readonly deps: BotDeps;
+  readonly messenger: SandboxMessenger;
   private runner: JobRunner;
   /** Recreated on reset: its pacing remembers times, and a reset sets the clock back. */
   private worker: DeliveryWorker;
@@ -160,6 +174,12 @@ export class Sandbox {
       client: { fetch: this.emulator.fetch as never },
       throttle: false,
     });
+    this.messenger = new SandboxMessenger(this.deps, this.bot.api, opts.messengerFloodLimit, () => {
+      for (const p of PERSONAS.filter((x) => x.messengerPsid)) {
+        this.emit({ type: "chat", persona: p.id, change: "message" });
+      }
+      this.emit({ type: "state" });
+    });
     this.worker = this.newWorker();
     this.runner = this.newRunner();
     this.emulator.subscribe((e) => this.onEmulatorEvent(e));
@@ -170,6 +190,7 @@ export class Sandbox {
     const sandbox = new Sandbox(opts);
     sandbox.restore();
     await sandbox.bot.init();
+    await sandbox.messenger.init();
     // The first start seeds; later starts keep what was done in the sandbox (Reset seeds again).
     const seeded = await opts.db.prisma.organization.count({ where: { slug: DEMO_ORG_SLUG } });
     if (!seeded) await sandbox.seed();
@@ -189,7 +210,10 @@ export class Sandbox {
     const { db, config, logger, clock } = this.opts;
     return new DeliveryWorker({
       prisma: db.prisma,
-      sender: telegramSender(this.bot.api, new FileStore({ prisma: db.prisma, telegram: this.bot.api })),
+      sender: channelRouter({
+        TELEGRAM: telegramSender(this.bot.api, new FileStore({ prisma: db.prisma, telegram: this.bot.api })),
+        MESSENGER: messengerSender(this.messenger.bridge.api),
+      }),
       clock,
       logger,
       // The emulator has no rate limits: deliver at once, in order.
@@ -270,10 +294,15 @@ export class Sandbox {
     return p;
   }
 
+  /** The persona's chat: Telegram's, or the Messenger conversation drawn as one. */
+  private thread(p: Persona): ChatMessage[] {
+    return p.messengerPsid ? this.messenger.messages(p.messengerPsid) : this.emulator.messages(p.telegramId);
+  }
+
   unread(id: string): number {
     const p = this.persona(id);
     const seen = this.readUpTo.get(id) ?? 0;
-    return this.emulator.messages(p.telegramId).filter((m) => m.from === "bot" && m.messageId > seen).length;
+    return this.thread(p).filter((m) => m.from === "bot" && m.messageId > seen).length;
   }
 
   /** Every persona with their name from the directory, unread count and last message. */
@@ -299,7 +328,7 @@ export class Sandbox {
     const byCode = new Map(people.map((p) => [p.code, p]));
     return PERSONAS.map((p) => {
       const person = p.personCode ? byCode.get(p.personCode) : undefined;
-      const last = this.emulator.messages(p.telegramId).at(-1);
+      const last = this.thread(p).at(-1);
       return {
         id: p.id,
         kind: p.kind,
@@ -309,6 +338,7 @@ export class Sandbox {
         ...(person?.position ? { position: person.position.title } : {}),
         ...(person?.unit ? { unit: person.unit.name } : {}),
         telegramId: p.telegramId,
+        channel: p.messengerPsid ? "messenger" : "telegram",
         linked: Boolean(person?.user),
         unread: this.unread(p.id),
         ...(last ? { last: { text: preview(last), from: last.from, date: last.date } } : {}),
@@ -319,8 +349,15 @@ export class Sandbox {
   async chat(id: string): Promise<ChatView> {
     const p = this.persona(id);
     const persona = (await this.personas()).find((x) => x.id === id)!;
+    if (p.messengerPsid) {
+      const messages = this.thread(p);
+      const held = await this.messenger.held(p.messengerPsid);
+      if (held) messages.push(this.messenger.heldNotice(held, messages.length + 1));
+      return { persona, channel: "messenger", messages, replyKeyboard: null, commands: [] };
+    }
     return {
       persona,
+      channel: "telegram",
       messages: this.emulator.messages(p.telegramId),
       replyKeyboard: this.emulator.replyKeyboard(p.telegramId),
       commands: this.emulator.commandsFor(p.telegramId),
@@ -355,7 +392,7 @@ export class Sandbox {
   /** The persona has seen their chat up to its last message. */
   markRead(id: string): void {
     const p = this.persona(id);
-    const last = this.emulator.messages(p.telegramId).at(-1)?.messageId ?? 0;
+    const last = this.thread(p).at(-1)?.messageId ?? 0;
     if ((this.readUpTo.get(id) ?? 0) >= last) return;
     this.readUpTo.set(id, last);
     this.emit({ type: "state" });
@@ -391,11 +428,28 @@ export class Sandbox {
     await this.serial(() => this.drainOutbox());
   }
 
+  /** A Messenger persona's action (a webhook event), then the outbox's deliveries. */
+  private async messengerAct(p: Persona, act: (psid: string) => Promise<unknown>): Promise<void> {
+    this.markRead(p.id);
+    await act(p.messengerPsid as string);
+    this.markRead(p.id);
+    await this.serial(() => this.drainOutbox());
+  }
+
   /** Sends a text (or a command: "/start inv_abc") as the persona. */
   async send(id: string, text: string): Promise<void> {
     const p = this.persona(id);
     const body = String(text ?? "").trim();
     if (!body) throw new SandboxError(400, "The message is empty");
+    if (p.messengerPsid) {
+      return this.messengerAct(p, (psid) => {
+        const u = this.messenger.user(psid);
+        // The page's "Start" on an empty conversation is Messenger's Get Started button.
+        return body === "/start" && !this.messenger.emulator.thread(psid).length
+          ? u.getStarted()
+          : u.send(body);
+      });
+    }
     if (body.length > 4096) throw new SandboxError(400, "Telegram messages are at most 4096 characters");
     const messageId = this.emulator.recordUserMessage(p.telegramId, { text: body });
     const command = /^\/\S+/.exec(body)?.[0];
@@ -410,6 +464,13 @@ export class Sandbox {
   /** Presses an inline button of one of the bot's messages in the persona's chat. */
   async press(id: string, messageId: number, data: string): Promise<void> {
     const p = this.persona(id);
+    if (p.messengerPsid) {
+      return this.messengerAct(p, async (psid) => {
+        if (!(await this.messenger.tap(psid, data, p.phone))) {
+          throw new SandboxError(404, "This button is no longer in the conversation");
+        }
+      });
+    }
     const msg = this.emulator
       .messages(p.telegramId)
       .find((m) => m.messageId === Number(messageId) && m.from === "bot");
@@ -436,6 +497,7 @@ export class Sandbox {
   /** Shares the persona's phone number, as Telegram's "share contact" button does. */
   async shareContact(id: string): Promise<void> {
     const p = this.persona(id);
+    if (p.messengerPsid) return this.messengerAct(p, (psid) => this.messenger.user(psid).sharePhone(p.phone));
     const name = [p.firstName, p.lastName].filter(Boolean).join(" ");
     const messageId = this.emulator.recordUserMessage(p.telegramId, { contact: { phone: p.phone, name } });
     await this.deliver(p, {
@@ -465,6 +527,15 @@ export class Sandbox {
     const name = path.basename(file.name || "file").slice(0, 200) || "file";
     const mimeType = file.mimeType || "application/octet-stream";
     const caption = file.caption?.trim() ? file.caption.trim().slice(0, 1024) : undefined;
+    if (p.messengerPsid) {
+      const image = !file.asFile && /^image\/(jpeg|png|webp|gif)$/.test(mimeType);
+      await this.messengerAct(p, async (psid) => {
+        const u = this.messenger.user(psid);
+        await u.sendFile({ name, mime: mimeType, bytes: file.data, type: image ? "image" : "file" });
+        if (caption) await u.send(caption); // Messenger sends a file and a text apart
+      });
+      return { fileId: name };
+    }
     const stored = this.emulator.storeFile(name, mimeType, file.data);
     const asPhoto = !file.asFile && /^image\/(jpeg|png|webp)$/.test(mimeType);
     if (asPhoto) {
@@ -615,6 +686,7 @@ export class Sandbox {
       await truncateAll(db.prisma);
       this.emulator.reset();
       this.emulator.files.clear();
+      this.messenger.reset();
       this.readUpTo.clear();
       if (clock instanceof ManualClock) clock.set(new Date(this.startClock));
       else clock.offsetMs = 0;

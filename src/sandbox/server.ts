@@ -218,7 +218,8 @@ async function handle(
 
   const download = /^\/files\/([\w-]+)$/.exec(p) ?? /^\/file\/bot[^/]+\/(.+)$/.exec(p);
   if (download && method === "GET") {
-    const file = sandbox.emulator.file(decodeURIComponent(download[1]!));
+    const id = decodeURIComponent(download[1]!);
+    const file = sandbox.emulator.file(id) ?? sandbox.messenger.file(id);
     if (!file) throw new SandboxError(404, "No such file");
     const inline =
       /^image\/|^application\/pdf$|^text\/plain$/.test(file.mimeType) && !url.searchParams.has("download");

@@ -49,15 +49,15 @@ describe("plans in the chat", () => {
   }
 
   it("imports the seed-based example plans sent to the bot as XLSX and CSV", async () => {
-    // The examples are 2025 plans (seeds 000 and 001): an official in March 2025 sends them.
-    const { prisma, tb, official, official2 } = await setup("2025-03-10T01:00:00Z");
+    // The examples are plans of the demo year (seeds 000 and 001): an official in March 2026 sends them.
+    const { prisma, tb, official, official2 } = await setup("2026-03-10T01:00:00Z");
     await sendFile(tb, official, {
       name: "plan-000-hr-specialist.xlsx",
       mime: XLSX_MIME,
       data: example("plan-000-hr-specialist.xlsx"),
     });
     let out = official.text();
-    expect(out).toContain("✅ Plan imported for 2025: version 1, 4 goals, 24 measures.");
+    expect(out).toContain("✅ Plan imported for 2026: version 1, 4 goals, 24 measures.");
     expect(out).toContain("Remarks (they do not block approval):");
     expect(out).toContain("have no measurable indicator or target");
     expect(official.buttonTexts()).toEqual(["📤 Send for approval", "🗂 Open the plan"]);
@@ -69,7 +69,7 @@ describe("plans in the chat", () => {
       data: example("plan-000-hr-specialist.csv"),
     });
     out = official.text();
-    expect(out).toContain("✅ Plan imported for 2025: version 2, 4 goals, 24 measures.");
+    expect(out).toContain("✅ Plan imported for 2026: version 2, 4 goals, 24 measures.");
     expect(out).toContain("It replaces the earlier version that was not approved.");
 
     await sendFile(tb, official2, {
@@ -78,7 +78,7 @@ describe("plans in the chat", () => {
       data: example("plan-001-food-agriculture.xlsx"),
     });
     out = official2.text();
-    expect(out).toContain("✅ Plan imported for 2025: version 1, 5 goals, 30 measures.");
+    expect(out).toContain("✅ Plan imported for 2026: version 1, 5 goals, 30 measures.");
     expect(out).toContain(
       "The knowledge and skills development section has 0 measures; it should have at least 2.",
     );
@@ -96,7 +96,7 @@ describe("plans in the chat", () => {
     expect(replies.length).toBeGreaterThan(1);
     for (const m of replies) expect((m.text ?? "").length).toBeLessThanOrEqual(4096);
     out = official.text();
-    expect(out).toContain("Performance plan 2025</b>: Н.Ванчинсэмбэрүү");
+    expect(out).toContain("Performance plan 2026</b>: Н.Ванчинсэмбэрүү");
     expect(out).toContain("Version 2 · Draft · 4 goals, 24 measures");
     expect(out).toContain(
       "<b>Goal 4. Мэдлэг, ур чадвараа дээшлүүлнэ.</b> (Knowledge and skills development)",

@@ -91,7 +91,7 @@ describe("evaluation chart", () => {
     ]) {
       expect(texts).toContain(label);
     }
-    expect(texts.join("\n")).toContain("2026 оны хагас жил · Тайлан: 3 / 6 · Дундаж биелэлт: 73.7%");
+    expect(texts.join("\n")).toContain("2026 оны хагас жил · Тайлан: 3 / 5 · Дундаж биелэлт: 73.7%");
     // Unit names are wrapped, never cut.
     expect(texts.join("\n")).toContain("Төрийн захиргааны удирдлагын хэлтэс");
     expect(texts.join("\n")).toContain("Хүнс, хөдөө аж ахуйн хэлтэс");
@@ -128,7 +128,7 @@ describe("evaluation chart", () => {
       const unit = await prisma.unit.create({
         data: { orgId: w.orgId, code: `U${i}`, name: `Сумын хөгжлийн ${i}-р хэлтэс` },
       });
-      await prisma.person.create({
+      const person = await prisma.person.create({
         data: {
           orgId: w.orgId,
           unitId: unit.id,
@@ -137,6 +137,8 @@ describe("evaluation chart", () => {
           roles: ["OFFICIAL"],
         },
       });
+      // A plan for the year: the official owes the half-year report (src/reporting/due.ts).
+      await createPlan(prisma, w.orgId, person.id, 2026, ONE_GOAL);
     }
     const overview = await review.evaluationOverview(w.actors.orgHead, h1);
     expect(overview.units).toHaveLength(12);

@@ -1,6 +1,7 @@
 /**
  * The sandbox page in a real browser: a person tries albabot the way the README says —
- * first contact, a petition filed as a citizen and answered by the official, an invite
+ * first contact, a petition filed as a citizen and answered by the official, a petition filed
+ * by the citizen on Facebook Messenger (quick replies as pills, cards), an invite
  * followed by a newcomer, the clock moved a week (reminders and a digest arrive), a reset,
  * and the phone-sized layout. Screenshots of each step go to test/artifacts/screenshots.
  *
@@ -152,6 +153,31 @@ describe.skipIf(skipped !== null)("the sandbox page in Chromium", { timeout: 180
     await ui.as("citizen");
     await ui.waitForBot("засварлаж");
     await ui.screenshot("05-citizen-receives-answer");
+  });
+
+  it("a citizen on Facebook Messenger files a petition with quick replies and cards", async () => {
+    await ui.as("messenger");
+    await ui.page.locator('#empty button[data-send="/start"]').click(); // Get Started
+    await ui.waitForBot("Choose your language");
+    await ui.page.locator("#messages.messenger .quick-replies .quick-reply").first().waitFor();
+    await ui.press(en("common:language.en"));
+    await ui.pressContaining("File a petition");
+    await ui.pressContaining("Aimag Governor");
+    await ui.pressContaining(en("petitions:kind.REQUEST"));
+    await ui.pressContaining("Public and");
+    await ui.send("The queue ticket machine at the public service centre has not worked for a week.");
+    await ui.waitForBot(/attach up to/);
+    await ui.attach({ name: "machine.png", mimeType: "image/png", buffer: PHOTO });
+    await ui.pressContaining("Done");
+    await ui.send("N. Oyuunchimeg");
+    await ui.press("📞 Phone number"); // Messenger's phone-number quick reply
+    await ui.pressContaining("I agree");
+    await ui.screenshot("05b-messenger-summary");
+    await ui.pressContaining("Submit");
+    await ui.waitForBot(/ӨГ-2026-\d{6}/);
+    expect(await ui.page.locator("#messages .message.refused").count()).toBe(0);
+    await ui.screenshot("05c-messenger-registered");
+    expect(ui.errors).toEqual([]);
   });
 
   it("an admin creates an invite; the newcomer follows the link and is linked", async () => {

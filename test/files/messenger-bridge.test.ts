@@ -36,7 +36,7 @@ async function world(db: Parameters<typeof petitionWorld>[0]) {
   });
   await bridge.init();
   emulator.deliver = async (raw, signature) => {
-    const r = bridge.receive(raw, signature);
+    const r = await bridge.receive(raw, signature);
     if (r.status !== 200) throw new Error(`webhook answered ${r.status}`);
     await bridge.idle();
   };

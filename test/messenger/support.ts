@@ -69,7 +69,7 @@ export async function messengerWorld(db: () => Database) {
   await bridge.init();
   await bridge.setupProfile();
   emulator.deliver = async (raw, signature) => {
-    const r = bridge.receive(raw, signature);
+    const r = await bridge.receive(raw, signature);
     if (r.status !== 200) throw new Error(`webhook answered ${r.status}`);
     await bridge.idle();
   };

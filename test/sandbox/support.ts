@@ -26,7 +26,14 @@ export async function startTestSandbox(db: Database, opts: { stateDir?: string }
   const clock = new ManualClock(SANDBOX_START);
   const config = loadConfig({ LOG_LEVEL: "silent" });
   const logger = createLogger(process.env.TEST_LOG_LEVEL ?? "silent");
-  const sandbox = await Sandbox.create({ db, config, logger, clock, ...opts });
+  const sandbox = await Sandbox.create({
+    db,
+    config,
+    logger,
+    clock,
+    messengerFloodLimit: { max: 1000, windowMs: 1000 },
+    ...opts,
+  });
   const server = await serveSandbox(sandbox, { port: 0, logger });
   config.TELEGRAM_API_ROOT = server.url;
   const api = async <T>(path: string, body?: unknown): Promise<T> => {

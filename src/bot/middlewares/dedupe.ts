@@ -25,7 +25,7 @@ import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import type { MiddlewareFn } from "grammy";
 import type { Update } from "grammy/types";
-import type { PrismaClient } from "../../generated/prisma/client.js";
+import { Prisma, type PrismaClient } from "../../generated/prisma/client.js";
 import type { Logger } from "../../logger.js";
 import type { BotContext } from "../context.js";
 import { isTransientDbError } from "../../db/transient.js";
@@ -107,6 +107,28 @@ export class UpdateLedger {
   }
 
   /**
+   * Records updates as claimed by this instance before they are acknowledged, all in one
+   * statement (a webhook body's events): those already recorded are left as they are.
+   * Returns the ids newly recorded (the ones this instance is to handle, then `complete`);
+   * a crash before that leaves them to the recovery after the lease. Throws when the
+   * database cannot be written: nothing is recorded then.
+   */
+  async admit(updates: { update_id: number }[]): Promise<Set<number>> {
+    if (!updates.length) return new Set();
+    const values = updates.map(
+      (u) =>
+        Prisma.sql`(${BigInt(u.update_id)}, ${storableJson(u)}::jsonb, ${this.instanceId},
+          now() AT TIME ZONE 'UTC', 1)`,
+    );
+    const rows = await this.prisma.$queryRaw<{ updateId: bigint }[]>`
+      INSERT INTO "ProcessedUpdate" ("updateId", "payload", "claimedBy", "claimedAt", "attempts")
+      VALUES ${Prisma.join(values)}
+      ON CONFLICT ("updateId") DO NOTHING
+      RETURNING "updateId"`;
+    return new Set(rows.map((r) => Number(r.updateId)));
+  }
+
+  /**
    * Marks a claimed update done (whoever holds the claim now: it has been handled). Tried
    * three times: a record left open would have the update handled again after the lease.
    */
@@ -176,6 +198,14 @@ export class UpdateLedger {
       DELETE FROM "ProcessedUpdate"
       WHERE "doneAt" < (now() AT TIME ZONE 'UTC') - ${this.keepDays}::int * interval '1 day'`;
   }
+}
+
+/**
+ * JSON that jsonb takes: PostgreSQL refuses the NUL character (\u0000) in jsonb text, so
+ * it is stored as U+FFFD (a replay sees that instead of the NUL; the bot refuses both).
+ */
+export function storableJson(value: unknown): string {
+  return JSON.stringify(value).replace(/(?<!\\)((?:\\\\)*)\\u0000/g, "$1\\ufffd");
 }
 
 /** What happened to an update so far; the webhook answers Telegram on "started" or "skipped". */

@@ -115,6 +115,7 @@ function avatarClass(p) {
 }
 
 const KIND_LABEL = { citizen: "citizen", visitor: "citizen", staff: "staff", newcomer: "new staff" };
+const kindLabel = (p) => (p.channel === "messenger" ? "Messenger" : KIND_LABEL[p.kind]);
 
 function initials(name) {
   const letters = name.replace(/^[^.]*\./, "").trim();
@@ -249,7 +250,7 @@ function renderPersonas() {
               "div",
               { class: "persona-top" },
               el("span", { class: "persona-name" }, p.name),
-              el("span", { class: "kind" }, KIND_LABEL[p.kind]),
+              el("span", { class: `kind${p.channel === "messenger" ? " messenger" : ""}` }, kindLabel(p)),
               last ? el("span", { class: "persona-time muted" }, timeFormat.format(last.date * 1000)) : null,
             ),
             el("div", { class: "persona-role" }, `${p.roleMn} · ${p.role}`),
@@ -359,6 +360,8 @@ function renderChat(forceScroll) {
   const atBottom = box.scrollHeight - box.scrollTop - box.clientHeight < 120;
   const messages = state.chat.messages;
   $("empty").hidden = messages.length > 0;
+  // A Messenger persona's conversation is drawn like Messenger: quick replies, cards, refusals.
+  box.classList.toggle("messenger", state.chat.channel === "messenger");
 
   const nodes = [];
   let day = null;
@@ -442,6 +445,32 @@ function renderMessage(m) {
   }
 
   const node = el("div", { class: "message", dataset: { from: m.from, id: m.messageId } }, bubble);
+  if (m.error) node.classList.add("refused");
+  if (m.card) {
+    // A button template: the text and its buttons in one card.
+    bubble.classList.add("card");
+    bubble.append(
+      el(
+        "div",
+        { class: "card-buttons" },
+        m.card.buttons.map((b) =>
+          b.url
+            ? urlButton({ text: b.title, url: b.url })
+            : callbackButton(m, { text: b.title, data: b.payload }),
+        ),
+      ),
+    );
+  }
+  if (m.quickReplies?.length) {
+    // Quick replies: pills under the latest message, gone once one is tapped.
+    node.append(
+      el(
+        "div",
+        { class: "quick-replies" },
+        m.quickReplies.map((q) => callbackButton(m, { text: q.title, data: q.payload }, "quick-reply")),
+      ),
+    );
+  }
   if (m.buttons?.length) {
     node.append(
       el(
@@ -475,12 +504,12 @@ function urlButton(b) {
   );
 }
 
-function callbackButton(m, b) {
+function callbackButton(m, b, extraClass = "") {
   return el(
     "button",
     {
       type: "button",
-      class: "inline-button",
+      class: `inline-button ${extraClass}`.trim(),
       dataset: { data: b.data || "" },
       onclick: async (e) => {
         const button = e.currentTarget;
