@@ -292,17 +292,17 @@ export class Sandbox {
   }
 
   /** Sends a text (or a command: "/start inv_abc") as the persona. */
-  send(id: string, text: string): Promise<void> {
+  async send(id: string, text: string): Promise<void> {
     return this.actions.send(personaById(id), text);
   }
 
   /** Presses an inline button of one of the bot's messages in the persona's chat. */
-  press(id: string, messageId: number, data: string): Promise<void> {
+  async press(id: string, messageId: number, data: string): Promise<void> {
     return this.actions.press(personaById(id), messageId, data);
   }
 
   /** Shares the persona's phone number, as Telegram's "share contact" button does. */
-  shareContact(id: string): Promise<void> {
+  async shareContact(id: string): Promise<void> {
     return this.actions.shareContact(personaById(id));
   }
 
@@ -310,7 +310,7 @@ export class Sandbox {
    * Sends a file as the persona: stored in the emulator (the bot can getFile and download
    * it) and delivered as a photo (images, unless sent "as a file") or a document.
    */
-  upload(id: string, file: UploadedFile): Promise<{ fileId: string }> {
+  async upload(id: string, file: UploadedFile): Promise<{ fileId: string }> {
     return this.actions.upload(personaById(id), file);
   }
 
