@@ -9,12 +9,11 @@ import type { PrismaClient } from "../generated/prisma/client.js";
 import { hasWords } from "../shared/text.js";
 import { DomainError } from "../shared/errors.js";
 import { notFound, requireStaffOrAdmin } from "./access.js";
-import { narrativeHasFigures, suggestCompletion } from "./parse.js";
 import {
+  answerFields,
   type EntryView,
   type EvidenceView,
   entryView,
-  isAnswered,
   type LoadedReport,
   loadReport,
   previousResults,
@@ -114,20 +113,7 @@ export class ReportEditing {
     const e = { ...row, ...data };
     const evidence =
       typeof row.evidence === "string" ? (JSON.parse(row.evidence) as EvidenceView[]) : row.evidence;
-    return {
-      achievedText: e.achievedText,
-      achievedValue: e.achievedValue,
-      narrative: e.narrative,
-      completion: e.completion,
-      skipped: e.skipped,
-      notDueReason: e.notDueReason,
-      notDueFlagged: e.notDueFlagged,
-      dates: e.dates,
-      answered: isAnswered(e),
-      suggestedCompletion: suggestCompletion(row.targetType, row.targetValue, e.achievedValue),
-      narrativeHasFigures: narrativeHasFigures(e.narrative),
-      evidence,
-    };
+    return { ...answerFields(e, row), evidence };
   }
 
   /** Attaches a photo or file (by the channel's file id) to a measure's answer. */

@@ -149,6 +149,35 @@ export function isAnswered(e: {
   return e.skipped || (e.completion !== null && (e.achievedText !== null || e.narrative !== null));
 }
 
+/** The stored answer of an entry with what follows from it; the entry's view and the answer step share it. */
+export function answerFields(
+  e: {
+    achievedText: string | null;
+    achievedValue: number | null;
+    narrative: string | null;
+    completion: number | null;
+    skipped: boolean;
+    notDueReason: string | null;
+    notDueFlagged: boolean;
+    dates: string | null;
+  },
+  target: { targetType: Parameters<typeof suggestCompletion>[0]; targetValue: number | null },
+) {
+  return {
+    achievedText: e.achievedText,
+    achievedValue: e.achievedValue,
+    narrative: e.narrative,
+    completion: e.completion,
+    skipped: e.skipped,
+    notDueReason: e.notDueReason,
+    notDueFlagged: e.notDueFlagged,
+    dates: e.dates,
+    answered: isAnswered(e),
+    suggestedCompletion: suggestCompletion(target.targetType, target.targetValue, e.achievedValue),
+    narrativeHasFigures: narrativeHasFigures(e.narrative),
+  };
+}
+
 export function entryView(
   e: LoadedEntry,
   index: number,
@@ -164,19 +193,9 @@ export function entryView(
     goalTitle: m.goal.title,
     section: m.goal.section,
     ...measureFields(m),
-    achievedText: e.achievedText,
-    achievedValue: e.achievedValue,
-    narrative: e.narrative,
-    completion: e.completion,
-    skipped: e.skipped,
-    notDueReason: e.notDueReason,
-    notDueFlagged: e.notDueFlagged,
+    ...answerFields(e, m),
     dueByPlan: dueByPlan(m, period.kind),
-    dates: e.dates,
     planDates: planDates(m, period.year),
-    answered: isAnswered(e),
-    suggestedCompletion: suggestCompletion(m.targetType, m.targetValue, e.achievedValue),
-    narrativeHasFigures: narrativeHasFigures(e.narrative),
     evidence: e.evidence.map((x) => ({
       id: x.id,
       kind: x.kind,
