@@ -105,11 +105,29 @@ export function chatKeyOf(ctx: BotContext): string | undefined {
  * 503 and Telegram sends it again later; the ledger's recovery also replays both, oldest
  * first.
  */
-async function waitForEarlier(guards: UpdateGuards, chatKey: string, updateId: number): Promise<void> {
-  if (!(await guards.ledger.hasEarlierUnfinished(chatKey, updateId))) return;
-  guards.logger?.warn({ updateId, chatKey }, "update waits for an earlier update of its chat");
-  throw new RetryLater("an earlier update of this chat is not finished");
+async function waitForEarlier(
+  guards: UpdateGuards,
+  chatKey: string,
+  updateId: number,
+  settleMs = 0,
+): Promise<void> {
+  const until = Date.now() + settleMs;
+  while (await guards.ledger.hasEarlierUnfinished(chatKey, updateId)) {
+    if (Date.now() >= until) {
+      guards.logger?.warn({ updateId, chatKey }, "update waits for an earlier update of its chat");
+      throw new RetryLater("an earlier update of this chat is not finished");
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
+
+/**
+ * With the chat's lock held, an earlier update still being handled cannot exist: one that
+ * looks unfinished has either just released the lock and is writing its done mark (a few
+ * milliseconds), or its instance died. The first is waited for this long; the second is
+ * given back.
+ */
+const DONE_MARK_SETTLE_MS = 1_000;
 
 /**
  * Holds the chat's lock while the rest of the middleware runs (when `chatLocks` is
@@ -125,7 +143,7 @@ export function chatLock(guards: UpdateGuards): MiddlewareFn<BotContext> {
     }
     const release = await guards.chatLocks.acquire(key);
     try {
-      await waitForEarlier(guards, key, ctx.update.update_id);
+      await waitForEarlier(guards, key, ctx.update.update_id, DONE_MARK_SETTLE_MS);
       guards.onProgress?.(ctx.update.update_id, "started");
       await next();
     } finally {
