@@ -152,7 +152,16 @@ async function startInstance(kind: BotKind, env: Record<string, string>, workDir
   const entry = kind === "albabot" ? "src/main.ts" : "bench/reference/main.ts";
   const child = spawn(
     process.execPath,
-    ["--import", "tsx", "--import", "./bench/support/count-statements.ts", entry],
+    [
+      ...(kind === "albabot" && process.env.BENCH_PROFILE_DIR
+        ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`]
+        : []),
+      "--import",
+      "tsx",
+      "--import",
+      "./bench/support/count-statements.ts",
+      entry,
+    ],
     {
       cwd: PROJECT_ROOT,
       env: {
