@@ -2,7 +2,7 @@
  * Chat users: anyone who talks to the bot. Staff users are linked to a directory person
  * (through an invite); citizens are not.
  */
-import type { User } from "../generated/prisma/client.js";
+import { Prisma, type User } from "../generated/prisma/client.js";
 import type { ChatChannel, Role } from "../generated/prisma/enums.js";
 import type { Tx } from "../shared/types.js";
 import type { Actor } from "./actor.js";
@@ -31,18 +31,34 @@ type PersonOfUser = {
 export type UserWithPerson = User & { person: PersonOfUser | null };
 
 /**
+ * Read in the same statement as a known user, to spare the bot's every update a round
+ * trip: the stored conversation state of the chat (`ConversationState.value` by key; null
+ * when there is none). Left undefined when the user was not found.
+ */
+export interface Alongside {
+  conversationKey?: string;
+  conversationValue?: string | null;
+}
+
+/**
  * The user of a chat identity with their directory record, in one statement (the bot's
  * every update starts here).
  */
-async function findUser(tx: Tx, who: ChatIdentity): Promise<UserWithPerson | null> {
+async function findUser(
+  tx: Tx,
+  who: ChatIdentity,
+  alongside?: Alongside,
+): Promise<UserWithPerson | null> {
   const rows = await tx.$queryRaw<(User & { pId: number | null } & Record<string, unknown>)[]>`
     SELECT u.*, p.id AS "pId", p."orgId" AS "pOrgId", p."unitId" AS "pUnitId", p.roles::text[] AS "pRoles",
-           p.active AS "pActive", p."fullName" AS "pFullName"
+           p.active AS "pActive", p."fullName" AS "pFullName",
+           ${alongside?.conversationKey === undefined ? Prisma.sql`NULL::text` : Prisma.sql`(SELECT c.value FROM "ConversationState" c WHERE c.key = ${alongside.conversationKey})`} AS "convValue"
     FROM "User" u LEFT JOIN "Person" p ON p.id = u."personId"
     WHERE u.channel = ${who.channel}::"ChatChannel" AND u."externalId" = ${who.externalId}`;
   const row = rows[0];
   if (!row) return null;
-  const { pId, pOrgId, pUnitId, pRoles, pActive, pFullName, ...user } = row;
+  const { pId, pOrgId, pUnitId, pRoles, pActive, pFullName, convValue, ...user } = row;
+  if (alongside) alongside.conversationValue = (convValue as string | null) ?? null;
   return {
     ...(user as unknown as User),
     person:
@@ -66,8 +82,13 @@ async function findUser(tx: Tx, who: ChatIdentity): Promise<UserWithPerson | nul
  * same moment (two instances): the one whose insert loses to the other's unique key simply
  * updates the row the other created.
  */
-export async function ensureUser(tx: Tx, who: ChatIdentity, now: Date): Promise<UserWithPerson> {
-  const found = await findUser(tx, who);
+export async function ensureUser(
+  tx: Tx,
+  who: ChatIdentity,
+  now: Date,
+  alongside?: Alongside,
+): Promise<UserWithPerson> {
+  const found = await findUser(tx, who, alongside);
   if (found) {
     const current =
       found.chatId === who.chatId &&

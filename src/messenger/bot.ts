@@ -9,7 +9,6 @@ import * as petitionsCitizen from "../bot/features/petitions-citizen.js";
 import * as start from "../bot/features/start.js";
 import { createBot } from "../bot/index.js";
 import type { UpdateGuards } from "../bot/middlewares/dedupe.js";
-import type { ChatLocks } from "../bot/middlewares/chat-lock.js";
 import type { FloodLimit } from "../bot/middlewares/rate-limit.js";
 import { setLocale } from "../bot/middlewares/user.js";
 import { actorOf, findUserWithPerson } from "../directory/users.js";
@@ -32,11 +31,6 @@ function loadMessengerUser(): MiddlewareFn<BotContext> {
   };
 }
 
-/** Chat locks of Messenger chats apart from Telegram's. */
-function prefixedLocks(locks: ChatLocks): ChatLocks {
-  return { acquire: (key: string) => locks.acquire(`messenger:${key}`) } as unknown as ChatLocks;
-}
-
 export function createMessengerBot(
   deps: BotDeps,
   translator: MessengerTranslator,
@@ -45,7 +39,7 @@ export function createMessengerBot(
   const guards = opts.guards
     ? {
         ...opts.guards,
-        ...(opts.guards.chatLocks ? { chatLocks: prefixedLocks(opts.guards.chatLocks) } : {}),
+        ...(opts.guards.chatLocks ? { chatLocks: opts.guards.chatLocks.withPrefix("messenger:") } : {}),
       }
     : undefined;
   return createBot(deps, {

@@ -9,6 +9,12 @@
  * `sequentialize`, so within one process a chat's updates queue in memory and hold at
  * most one connection per chat.
  *
+ * Two round trips per update on that connection: taking the lock is one statement that
+ * also asks whether the chat has an earlier update not done (the order check below), and
+ * the update's done mark is committed and the lock released in one more. The done mark is
+ * committed before the lock is released, so the chat's next update, once it holds the
+ * lock, always sees its predecessor done.
+ *
  * A wait longer than `lock_timeout` (a handler stuck elsewhere) is logged and the update
  * goes ahead without the lock: late and possibly out of order beats not at all.
  * PGlite runs in one process only, where `sequentialize` is enough: not installed there.
@@ -19,6 +25,7 @@ import { RetryLater } from "../../db/transient.js";
 import type { Logger } from "../../logger.js";
 import type { BotContext } from "../context.js";
 import type { UpdateGuards } from "./dedupe.js";
+import type { UpdateFaults } from "./unfinished.js";
 
 /** First key of the two-key advisory lock: keeps chat locks apart from other advisory locks. */
 export const CHAT_LOCK_NAMESPACE = 0x0a1b;
@@ -35,6 +42,34 @@ export interface ChatLocksOptions {
 }
 
 export type ReleaseLock = () => Promise<void>;
+
+/** Asks, with the lock, whether the chat has an update before this one that is not done. */
+export interface OrderCheck {
+  updateId: number;
+  /** This instance's own claims in flight are not counted (see UpdateLedger.hasEarlierUnfinished). */
+  instanceId: string;
+}
+
+/** A chat's lock held by one update. */
+export interface HeldChatLock {
+  /** The order check's answer when the lock was taken (false without a check). */
+  readonly earlierUnfinished: boolean;
+  /** Asks the order check again, now (on the lock's own connection when there is one). */
+  recheck(): Promise<boolean>;
+  /**
+   * Releases the lock. With `doneUpdateId`, first commits that update's done mark in the
+   * ledger, in the same round trip; returns whether the mark was written (otherwise the
+   * caller writes it).
+   */
+  release(doneUpdateId?: number): Promise<boolean>;
+}
+
+/** The order check (UpdateLedger.hasEarlierUnfinished) with its parameters from `$first` on. */
+function earlierUnfinishedSql(first: number): string {
+  return `EXISTS (SELECT 1 FROM "ProcessedUpdate"
+    WHERE "chatKey" = $${first} AND "updateId" < $${first + 1} AND "doneAt" IS NULL
+      AND NOT ("claimedBy" = $${first + 2} AND "claimedAt" > TIMESTAMP '1970-01-02'))`;
+}
 
 export class ChatLocks {
   private readonly pool: pg.Pool;
@@ -55,37 +90,93 @@ export class ChatLocks {
 
   /** Waits for the chat's lock; the returned function releases it. */
   async acquire(chatKey: string): Promise<ReleaseLock> {
+    const held = await this.take(chatKey);
+    return async () => {
+      await held.release();
+    };
+  }
+
+  /**
+   * Takes the chat's lock, waiting for it when another update holds it. With `check`, the
+   * order check is asked in the same statement when the lock is free at once.
+   */
+  async take(chatKey: string, check?: OrderCheck): Promise<HeldChatLock> {
     const client = await this.pool.connect();
+    const lockKey = `chat:${chatKey}`;
+    const checkParams = check ? [chatKey, BigInt(check.updateId), check.instanceId] : [];
+    const recheck = async () => {
+      if (!check) return false;
+      const r = await client.query<{ earlier: boolean }>(
+        `SELECT ${earlierUnfinishedSql(1)} AS earlier`,
+        checkParams,
+      );
+      return r.rows[0]!.earlier;
+    };
     const started = performance.now();
+    let earlier = false;
     try {
-      await client.query("SELECT pg_advisory_lock($1, hashtext($2))", [
-        CHAT_LOCK_NAMESPACE,
-        `chat:${chatKey}`,
-      ]);
+      const first = await client.query<{ got: boolean; earlier: boolean | null }>(
+        `SELECT pg_try_advisory_lock($1, hashtext($2)) AS got, ${check ? earlierUnfinishedSql(3) : "NULL::boolean"} AS earlier`,
+        [CHAT_LOCK_NAMESPACE, lockKey, ...checkParams],
+      );
+      const row = first.rows[0]!;
+      if (row.got) {
+        earlier = row.earlier === true;
+      } else {
+        // Another update of the chat holds it: wait, then ask again (its done mark is in).
+        await client.query("SELECT pg_advisory_lock($1, hashtext($2))", [CHAT_LOCK_NAMESPACE, lockKey]);
+        earlier = await recheck();
+      }
     } catch (err) {
       const timedOut = (err as { code?: string }).code === "55P03";
       client.release(timedOut ? undefined : (err as Error));
       if (!timedOut) throw err;
       this.logger?.warn({ chatKey }, "chat lock wait timed out: handling without it");
-      return async () => {};
+      return { earlierUnfinished: false, recheck: async () => false, release: async () => false };
     } finally {
       this.onWait?.((performance.now() - started) / 1000);
     }
     let released = false;
-    return async () => {
-      if (released) return;
-      released = true;
-      try {
-        await client.query("SELECT pg_advisory_unlock($1, hashtext($2))", [
-          CHAT_LOCK_NAMESPACE,
-          `chat:${chatKey}`,
-        ]);
-        client.release();
-      } catch (err) {
-        // A broken connection is dropped, which releases its locks on the server.
-        client.release(err as Error);
-      }
+    return {
+      earlierUnfinished: earlier,
+      recheck,
+      release: async (doneUpdateId) => {
+        if (released) return false;
+        released = true;
+        const unlock = `SELECT pg_advisory_unlock(${CHAT_LOCK_NAMESPACE}, hashtext(${client.escapeLiteral(lockKey)}))`;
+        const done =
+          doneUpdateId !== undefined && Number.isSafeInteger(doneUpdateId)
+            ? `BEGIN; UPDATE "ProcessedUpdate" SET "doneAt" = now() AT TIME ZONE 'UTC', "payload" = NULL
+                 WHERE "updateId" = ${doneUpdateId} AND "doneAt" IS NULL; COMMIT; `
+            : undefined;
+        try {
+          // One simple query: the done mark committed, then the lock released.
+          await client.query(`${done ?? ""}${unlock}`);
+          client.release();
+          return done !== undefined;
+        } catch (err) {
+          // A broken connection is dropped, which releases its locks on the server.
+          client.release(err as Error);
+          return false;
+        }
+      },
     };
+  }
+
+  /** The same locks for another channel's chats, whose ids may collide with Telegram's. */
+  withPrefix(prefix: string): ChatLocks {
+    const parent = this;
+    return Object.create(parent, {
+      take: { value: (chatKey: string, check?: OrderCheck) => parent.take(`${prefix}${chatKey}`, check) },
+      acquire: {
+        value: async (chatKey: string) => {
+          const held = await parent.take(`${prefix}${chatKey}`);
+          return async () => {
+            await held.release();
+          };
+        },
+      },
+    }) as ChatLocks;
   }
 
   async close(): Promise<void> {
@@ -107,12 +198,13 @@ export function chatKeyOf(ctx: BotContext): string | undefined {
  */
 async function waitForEarlier(
   guards: UpdateGuards,
-  chatKey: string,
   updateId: number,
+  chatKey: string,
+  check: () => Promise<boolean>,
   settleMs = 0,
 ): Promise<void> {
   const until = Date.now() + settleMs;
-  while (await guards.ledger.hasEarlierUnfinished(chatKey, updateId)) {
+  while (await check()) {
     if (Date.now() >= until) {
       guards.logger?.warn({ updateId, chatKey }, "update waits for an earlier update of its chat");
       throw new RetryLater("an earlier update of this chat is not finished");
@@ -123,31 +215,64 @@ async function waitForEarlier(
 
 /**
  * With the chat's lock held, an earlier update still being handled cannot exist: one that
- * looks unfinished has either just released the lock and is writing its done mark (a few
- * milliseconds), or its instance died. The first is waited for this long; the second is
+ * looks unfinished is either being marked done by an instance that lost its lock's
+ * connection, or its instance died. The first is waited for this long; the second is
  * given back.
  */
 const DONE_MARK_SETTLE_MS = 1_000;
 
+const FINISH = Symbol("how far the chat lock took the update's finish");
+
+/** What the chat lock did of the update's finish: the fault point run, the done mark written. */
+export interface LockFinish {
+  faultsRan: boolean;
+  done: boolean;
+}
+
+export function lockFinishOf(ctx: BotContext): LockFinish {
+  const c = ctx as unknown as Record<symbol, LockFinish | undefined>;
+  return (c[FINISH] ??= { faultsRan: false, done: false });
+}
+
 /**
  * Holds the chat's lock while the rest of the middleware runs (when `chatLocks` is
- * given) and reports the update as started.
+ * given), reports the update as started, and marks it done as the lock is released.
  */
-export function chatLock(guards: UpdateGuards): MiddlewareFn<BotContext> {
+export function chatLock(guards: UpdateGuards, faults?: UpdateFaults): MiddlewareFn<BotContext> {
   return async (ctx, next) => {
     const key = chatKeyOf(ctx);
+    const updateId = ctx.update.update_id;
     if (!guards.chatLocks || key === undefined) {
-      if (key !== undefined) await waitForEarlier(guards, key, ctx.update.update_id);
-      guards.onProgress?.(ctx.update.update_id, "started");
+      if (key !== undefined && earlierAtClaim(ctx))
+        await waitForEarlier(guards, updateId, key, () => guards.ledger.hasEarlierUnfinished(key, updateId));
+      guards.onProgress?.(updateId, "started");
       return next();
     }
-    const release = await guards.chatLocks.acquire(key);
+    const held = await guards.chatLocks.take(key, { updateId, instanceId: guards.ledger.instanceId });
+    const finish = lockFinishOf(ctx);
+    let handled = false;
     try {
-      await waitForEarlier(guards, key, ctx.update.update_id, DONE_MARK_SETTLE_MS);
-      guards.onProgress?.(ctx.update.update_id, "started");
+      if (held.earlierUnfinished)
+        await waitForEarlier(guards, updateId, key, () => held.recheck(), DONE_MARK_SETTLE_MS);
+      guards.onProgress?.(updateId, "started");
       await next();
+      finish.faultsRan = true;
+      await faults?.("before-done", ctx);
+      handled = true;
     } finally {
-      await release();
+      finish.done = await held.release(handled ? updateId : undefined);
     }
   };
+}
+
+const EARLIER_AT_CLAIM = Symbol("the chat had an earlier unfinished update at the claim");
+
+/** Recorded by the ledger's claim (one statement), for the order check without chat locks. */
+export function setEarlierAtClaim(ctx: BotContext, earlier: boolean): void {
+  (ctx as unknown as Record<symbol, boolean>)[EARLIER_AT_CLAIM] = earlier;
+}
+
+function earlierAtClaim(ctx: BotContext): boolean {
+  // Unknown (claimed elsewhere, e.g. recovery): ask.
+  return (ctx as unknown as Record<symbol, boolean | undefined>)[EARLIER_AT_CLAIM] ?? true;
 }

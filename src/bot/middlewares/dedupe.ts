@@ -29,7 +29,7 @@ import { Prisma, type PrismaClient } from "../../generated/prisma/client.js";
 import type { Logger } from "../../logger.js";
 import type { BotContext } from "../context.js";
 import { isTransientDbError } from "../../db/transient.js";
-import { type ChatLocks, chatKeyOf } from "./chat-lock.js";
+import { type ChatLocks, chatKeyOf, lockFinishOf, setEarlierAtClaim } from "./chat-lock.js";
 import type { UpdateFaults } from "./unfinished.js";
 
 export interface UpdateLedgerOptions {
@@ -46,7 +46,7 @@ export interface UpdateLedgerOptions {
 }
 
 export type ClaimResult =
-  | { status: "claimed"; attempts: number }
+  | { status: "claimed"; attempts: number; earlier?: boolean }
   | { status: "duplicate" }
   | { status: "given-up"; attempts: number };
 
@@ -75,12 +75,17 @@ export class UpdateLedger {
     this.logger = opts.logger;
   }
 
-  /** Claims an update for this instance: fresh, or taken over from a claim past its lease. */
-  async claim(update: Update, chatKey?: string): Promise<ClaimResult> {
+  /**
+   * Claims an update for this instance: fresh, or taken over from a claim past its lease.
+   * With `checkOrder` (and a chat key), the same statement also asks whether the chat has
+   * an earlier update not done (`hasEarlierUnfinished`), returned as `earlier`.
+   */
+  async claim(update: Update, chatKey?: string, opts: { checkOrder?: boolean } = {}): Promise<ClaimResult> {
     const leaseSeconds = Math.ceil(this.leaseMs / 1000);
-    const rows = await this.prisma.$queryRaw<{ attempts: number }[]>`
+    const updateId = BigInt(update.update_id);
+    const insert = Prisma.sql`
       INSERT INTO "ProcessedUpdate" ("updateId", "payload", "claimedBy", "claimedAt", "attempts", "chatKey")
-      VALUES (${BigInt(update.update_id)}, ${JSON.stringify(update)}::jsonb, ${this.instanceId},
+      VALUES (${updateId}, ${JSON.stringify(update)}::jsonb, ${this.instanceId},
               now() AT TIME ZONE 'UTC', 1, ${chatKey ?? null})
       ON CONFLICT ("updateId") DO UPDATE
         SET "claimedBy" = EXCLUDED."claimedBy",
@@ -89,6 +94,15 @@ export class UpdateLedger {
         WHERE "ProcessedUpdate"."doneAt" IS NULL
           AND "ProcessedUpdate"."claimedAt" < (now() AT TIME ZONE 'UTC') - ${leaseSeconds}::int * interval '1 second'
       RETURNING "attempts"`;
+    const rows =
+      opts.checkOrder && chatKey !== undefined
+        ? await this.prisma.$queryRaw<{ attempts: number; earlier: boolean }[]>`
+            WITH c AS (${insert})
+            SELECT c."attempts", EXISTS (SELECT 1 FROM "ProcessedUpdate"
+              WHERE "chatKey" = ${chatKey} AND "updateId" < ${updateId} AND "doneAt" IS NULL
+                AND NOT ("claimedBy" = ${this.instanceId} AND "claimedAt" > TIMESTAMP '1970-01-02')) AS "earlier"
+            FROM c`
+        : await this.prisma.$queryRaw<{ attempts: number; earlier?: boolean }[]>(insert);
     const attempts = rows[0]?.attempts;
     if (attempts === undefined) return { status: "duplicate" };
     if (attempts > this.maxAttempts) {
@@ -103,7 +117,8 @@ export class UpdateLedger {
     }
     if (attempts > 1)
       this.logger?.warn({ updateId: update.update_id, attempts }, "update taken over after its lease");
-    return { status: "claimed", attempts };
+    const earlier = rows[0]?.earlier;
+    return earlier === undefined ? { status: "claimed", attempts } : { status: "claimed", attempts, earlier };
   }
 
   /**
@@ -229,7 +244,9 @@ export interface UpdateGuards {
 export function dedupe(guards: UpdateGuards, faults?: UpdateFaults): MiddlewareFn<BotContext> {
   return async (ctx, next) => {
     const updateId = ctx.update.update_id;
-    const claim = await guards.ledger.claim(ctx.update, chatKeyOf(ctx));
+    // Without chat locks the order check is asked with the claim (with them, with the lock).
+    const claim = await guards.ledger.claim(ctx.update, chatKeyOf(ctx), { checkOrder: !guards.chatLocks });
+    if (claim.status === "claimed" && claim.earlier !== undefined) setEarlierAtClaim(ctx, claim.earlier);
     if (claim.status !== "claimed") {
       guards.logger?.debug({ updateId, status: claim.status }, "update skipped: already claimed");
       guards.onProgress?.(updateId, "skipped");
@@ -242,9 +259,10 @@ export function dedupe(guards: UpdateGuards, faults?: UpdateFaults): MiddlewareF
       guards.ledger.heartbeat(updateId).catch(() => undefined);
     }, renew);
     heartbeat.unref();
+    const finish = lockFinishOf(ctx);
     try {
       await next();
-      await faults?.("before-done", ctx);
+      if (!finish.faultsRan) await faults?.("before-done", ctx);
     } catch (err) {
       // Left unfinished (a transient failure): offered again at once rather than after
       // the lease, and not counted as an attempt. Best effort: the database may be gone.
@@ -253,6 +271,7 @@ export function dedupe(guards: UpdateGuards, faults?: UpdateFaults): MiddlewareF
     } finally {
       clearInterval(heartbeat);
     }
-    await guards.ledger.complete(updateId);
+    // Usually written by the chat lock as it was released (middlewares/chat-lock.ts).
+    if (!finish.done) await guards.ledger.complete(updateId);
   };
 }

@@ -53,6 +53,27 @@ export function leaveUnfinishedOnTransient(): MiddlewareFn<BotContext> {
   };
 }
 
+/** The key of a chat's row in ConversationState: the chat id, after the channel's prefix. */
+export function conversationKeyOf(ctx: BotContext, prefix = ""): string | undefined {
+  return ctx.chatId === undefined ? undefined : `${prefix}${ctx.chatId}`;
+}
+
+const PREFETCHED = Symbol("the chat's conversation state, read with the user");
+
+interface Prefetched {
+  key: string;
+  /** The stored text, null when the chat has no conversation state. */
+  value: string | null;
+}
+
+/**
+ * Hands the conversations' storage the chat's state read earlier in the same update (with
+ * the user, in one statement: middlewares/user.ts), so it is not read again.
+ */
+export function prefetchConversation(ctx: BotContext, key: string, value: string | null): void {
+  (ctx as unknown as Record<symbol, Prefetched>)[PREFETCHED] = { key, value };
+}
+
 /** The conversations' storage (ConversationState rows by chat), skipping unfinished updates. */
 export function conversationStorage(
   prisma: PrismaClient,
@@ -65,14 +86,23 @@ export function conversationStorage(
 ): ConversationStorage<BotContext, ConversationData> {
   const { faults, prefix = "" } = opts;
   const rows = new PrismaAdapter<VersionedState<ConversationData>>(prisma.conversationState);
-  const keyOf = (ctx: BotContext) => (ctx.chatId === undefined ? undefined : `${prefix}${ctx.chatId}`);
+  const keyOf = (ctx: BotContext) => conversationKeyOf(ctx, prefix);
   return {
     type: "context",
     version,
     adapter: {
       read: (ctx) => {
         const key = keyOf(ctx);
-        return key === undefined ? undefined : rows.read(key);
+        if (key === undefined) return undefined;
+        const prefetched = (ctx as unknown as Record<symbol, Prefetched | undefined>)[PREFETCHED];
+        if (prefetched?.key === key) {
+          // Read once: a second read in the same update asks the database.
+          delete (ctx as unknown as Record<symbol, Prefetched | undefined>)[PREFETCHED];
+          return prefetched.value === null
+            ? undefined
+            : (JSON.parse(prefetched.value) as VersionedState<ConversationData>);
+        }
+        return rows.read(key);
       },
       async write(ctx, state) {
         const key = keyOf(ctx);

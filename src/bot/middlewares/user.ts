@@ -1,7 +1,8 @@
 import type { MiddlewareFn } from "grammy";
-import { actorOf, ensureUser } from "../../directory/users.js";
+import { type Alongside, actorOf, ensureUser } from "../../directory/users.js";
 import { getI18n, isLocale } from "../../i18n.js";
 import type { BotContext } from "../context.js";
+import { conversationKeyOf, prefetchConversation } from "./unfinished.js";
 
 /**
  * Loads (or creates) the chat user and their directory record once per update and puts
@@ -12,11 +13,16 @@ export function loadUser(): MiddlewareFn<BotContext> {
     const from = ctx.from;
     if (!from || from.is_bot) return; // channel posts, service messages: nothing to do
     const { prisma, clock, config } = ctx.deps;
+    // The chat's conversation state comes in the same statement (middlewares/unfinished.ts).
+    const alongside: Alongside = { conversationKey: conversationKeyOf(ctx) };
     const user = await ensureUser(
       prisma,
       { channel: "TELEGRAM", externalId: String(from.id), chatId: String(ctx.chat?.id ?? from.id) },
       clock.now(),
+      alongside,
     );
+    if (alongside.conversationKey !== undefined && alongside.conversationValue !== undefined)
+      prefetchConversation(ctx, alongside.conversationKey, alongside.conversationValue);
     ctx.user = user;
     ctx.actor = actorOf(user, config.ADMIN_TELEGRAM_IDS.includes(String(from.id)));
     setLocale(ctx, isLocale(user.locale) ? user.locale : config.DEFAULT_LOCALE);
