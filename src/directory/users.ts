@@ -44,11 +44,7 @@ export interface Alongside {
  * The user of a chat identity with their directory record, in one statement (the bot's
  * every update starts here).
  */
-async function findUser(
-  tx: Tx,
-  who: ChatIdentity,
-  alongside?: Alongside,
-): Promise<UserWithPerson | null> {
+async function findUser(tx: Tx, who: ChatIdentity, alongside?: Alongside): Promise<UserWithPerson | null> {
   const rows = await tx.$queryRaw<(User & { pId: number | null } & Record<string, unknown>)[]>`
     SELECT u.*, p.id AS "pId", p."orgId" AS "pOrgId", p."unitId" AS "pUnitId", p.roles::text[] AS "pRoles",
            p.active AS "pActive", p."fullName" AS "pFullName",

@@ -113,7 +113,7 @@ export class ChatLocks {
       return r.rows[0]!.earlier;
     };
     const started = performance.now();
-    let earlier = false;
+    let earlier: boolean;
     try {
       const first = await client.query<{ got: boolean; earlier: boolean | null }>(
         `SELECT pg_try_advisory_lock($1, hashtext($2)) AS got, ${check ? earlierUnfinishedSql(3) : "NULL::boolean"} AS earlier`,
@@ -165,12 +165,12 @@ export class ChatLocks {
 
   /** The same locks for another channel's chats, whose ids may collide with Telegram's. */
   withPrefix(prefix: string): ChatLocks {
-    const parent = this;
-    return Object.create(parent, {
-      take: { value: (chatKey: string, check?: OrderCheck) => parent.take(`${prefix}${chatKey}`, check) },
+    const take = (chatKey: string, check?: OrderCheck) => this.take(`${prefix}${chatKey}`, check);
+    return Object.create(this, {
+      take: { value: take },
       acquire: {
         value: async (chatKey: string) => {
-          const held = await parent.take(`${prefix}${chatKey}`);
+          const held = await take(chatKey);
           return async () => {
             await held.release();
           };
