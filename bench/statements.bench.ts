@@ -28,6 +28,8 @@ export async function run(): Promise<void> {
       const row: Record<string, string | number> = { step: i / 2 + 1 };
       for (let k = 0; k < 2; k++) {
         const update = replay.next();
+        if (process.env.BENCH_STATEMENTS_LOG === "1")
+          console.log(`--- update ${update.update_id}: ${JSON.stringify(update).slice(0, 120)}`);
         const before = statementCount();
         await bot.handleUpdate(update);
         const sent = statementCount() - before;

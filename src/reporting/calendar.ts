@@ -133,15 +133,19 @@ async function orgTimezone(tx: Tx, orgId: number): Promise<string> {
 }
 
 /** Creates the year's missing periods from the settings; returns the year's four periods. */
-export async function ensureYear(tx: Tx, orgId: number, year: number): Promise<ReportingPeriod[]> {
-  const existing = await tx.reportingPeriod.findMany({
-    where: { orgId, year },
-    orderBy: { deadline: "asc" },
-  });
+export async function ensureYear(
+  tx: Tx,
+  orgId: number,
+  year: number,
+  known?: { org: CalendarOrg; periods: ReportingPeriod[] },
+): Promise<ReportingPeriod[]> {
+  const existing =
+    known?.periods.filter((p) => p.year === year) ??
+    (await tx.reportingPeriod.findMany({ where: { orgId, year }, orderBy: { deadline: "asc" } }));
   if (existing.length >= PERIOD_KINDS.length) return existing;
-  const org = await calendarOrg(tx, orgId);
+  const org = known?.org ?? (await calendarOrg(tx, orgId));
   const have = new Set(existing.map((p) => p.kind));
-  await tx.reportingPeriod.createMany({
+  const created = await tx.reportingPeriod.createManyAndReturn({
     data: PERIOD_KINDS.filter((k) => !have.has(k)).map((kind) => ({
       orgId,
       year,
@@ -150,7 +154,11 @@ export async function ensureYear(tx: Tx, orgId: number, year: number): Promise<R
     })),
     skipDuplicates: true,
   });
-  return tx.reportingPeriod.findMany({ where: { orgId, year }, orderBy: { deadline: "asc" } });
+  const all = [...existing, ...created];
+  // Created at the same moment elsewhere (skipped here as duplicates): read them.
+  if (all.length < PERIOD_KINDS.length)
+    return tx.reportingPeriod.findMany({ where: { orgId, year }, orderBy: { deadline: "asc" } });
+  return all.sort((a, b) => a.deadline.getTime() - b.deadline.getTime());
 }
 
 /**
@@ -212,12 +220,31 @@ export interface CurrentPeriod {
  * default periods first. Null before the first period of any year has opened.
  */
 export async function currentPeriod(tx: Tx, orgId: number, now: Date): Promise<CurrentPeriod | null> {
-  const timeZone = await orgTimezone(tx, orgId);
-  await ensureYear(tx, orgId, localYear(now, timeZone));
-  const period = await tx.reportingPeriod.findFirst({
-    where: { orgId, opensAt: { lte: now } },
-    orderBy: [{ opensAt: "desc" }, { id: "desc" }],
+  // One statement in the usual case: the organisation's calendar with the periods of the
+  // years around now (the local year is within one of the UTC year).
+  const utcYear = now.getUTCFullYear();
+  const org = await tx.organization.findUniqueOrThrow({
+    where: { id: orgId },
+    select: {
+      id: true,
+      timezone: true,
+      settings: true,
+      periods: { where: { year: { in: [utcYear - 1, utcYear, utcYear + 1] } } },
+    },
   });
+  const { periods, ...calendar } = org;
+  const year = localYear(now, org.timezone);
+  const thisYear = await ensureYear(tx, orgId, year, { org: calendar, periods });
+  const candidates = [...periods.filter((p) => p.year !== year), ...thisYear];
+  let period = candidates
+    .filter((p) => p.opensAt.getTime() <= now.getTime())
+    .sort((a, b) => b.opensAt.getTime() - a.opensAt.getTime() || b.id - a.id)[0];
+  // Nothing opened in those years (an organisation that skipped a year): look further back.
+  period ??=
+    (await tx.reportingPeriod.findFirst({
+      where: { orgId, opensAt: { lte: now } },
+      orderBy: [{ opensAt: "desc" }, { id: "desc" }],
+    })) ?? undefined;
   if (!period) return null;
   return { period, late: now.getTime() > period.deadline.getTime() };
 }

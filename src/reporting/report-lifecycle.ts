@@ -14,7 +14,6 @@ import { accessTo, forbidden, notFound, requireStaffOrAdmin, reviewersOf } from 
 import { currentPeriod, isDueIn, nextPeriod } from "./calendar.js";
 import { notifyPeople, reportReviewButtons } from "./notify.js";
 import { narrativeHasFigures } from "./parse.js";
-import { approvedPlan } from "./plan-service.js";
 import { overallCompletion, suggestRating } from "./rating.js";
 import { isAnswered, type LoadedReport, loadReport, type ReportView, sortedEntries } from "./report-view.js";
 import { ReportCore } from "./report-core.js";
@@ -121,22 +120,29 @@ export class ReportLifecycle {
     });
     if (existing) return { id: existing.id, editable: EDITABLE.includes(existing.status) };
 
-    const plan = await approvedPlan(this.prisma, personId, period.year);
-    if (!plan) throw new DomainError("reporting:errors.noApprovedPlan", { year: period.year });
-    const measures = await this.prisma.measure.findMany({
-      where: { goal: { planId: plan.id } },
-      select: { id: true, quarters: true },
+    const plan = await this.prisma.performancePlan.findFirst({
+      where: { personId, year: period.year, status: "APPROVED" },
+      orderBy: { version: "desc" },
+      select: { id: true, goals: { select: { measures: { select: { id: true, quarters: true } } } } },
     });
-    const due = measures.filter((m) => isDueIn(m.quarters, period.kind));
+    if (!plan) throw new DomainError("reporting:errors.noApprovedPlan", { year: period.year });
+    const due = plan.goals
+      .flatMap((g) => g.measures)
+      .filter((m) => isDueIn(m.quarters, period.kind))
+      .map((m) => m.id);
     try {
-      const reportId = await this.prisma.$transaction(async (tx) => {
-        const r = await tx.report.create({
-          data: { planId: plan.id, personId, periodId: period.id, status: "DRAFT", createdAt: now },
-        });
-        await tx.reportEntry.createMany({ data: due.map((m) => ({ reportId: r.id, measureId: m.id })) });
-        return r.id;
-      });
-      return { id: reportId, editable: true };
+      // The draft and its entries in one statement (one round trip, atomic).
+      const rows = await this.prisma.$queryRaw<{ id: number }[]>`
+        WITH r AS (
+          INSERT INTO "Report" ("planId", "personId", "periodId", "status", "late", "createdAt", "updatedAt")
+          VALUES (${plan.id}, ${personId}, ${period.id}, 'DRAFT', false, ${now}, ${now})
+          RETURNING id
+        ), e AS (
+          INSERT INTO "ReportEntry" ("reportId", "measureId", "skipped", "notDueFlagged", "updatedAt")
+          SELECT r.id, m, false, false, ${now} FROM r, unnest(${due}::int[]) AS m
+        )
+        SELECT id FROM r`;
+      return { id: rows[0]!.id, editable: true };
     } catch (err) {
       // Opened at the same moment from another device: use that one.
       const again = await this.prisma.report.findUnique({
