@@ -38,6 +38,9 @@ export type UserWithPerson = User & { person: PersonOfUser | null };
 export interface Alongside {
   conversationKey?: string;
   conversationValue?: string | null;
+  /** Asks whether the user, as a citizen, has a petition in one of these statuses. */
+  petitionStatuses?: readonly string[];
+  hasPetitionIn?: boolean;
 }
 
 /**
@@ -48,13 +51,17 @@ async function findUser(tx: Tx, who: ChatIdentity, alongside?: Alongside): Promi
   const rows = await tx.$queryRaw<(User & { pId: number | null } & Record<string, unknown>)[]>`
     SELECT u.*, p.id AS "pId", p."orgId" AS "pOrgId", p."unitId" AS "pUnitId", p.roles::text[] AS "pRoles",
            p.active AS "pActive", p."fullName" AS "pFullName",
-           ${alongside?.conversationKey === undefined ? Prisma.sql`NULL::text` : Prisma.sql`(SELECT c.value FROM "ConversationState" c WHERE c.key = ${alongside.conversationKey})`} AS "convValue"
+           ${alongside?.conversationKey === undefined ? Prisma.sql`NULL::text` : Prisma.sql`(SELECT c.value FROM "ConversationState" c WHERE c.key = ${alongside.conversationKey})`} AS "convValue",
+           ${alongside?.petitionStatuses === undefined ? Prisma.sql`NULL::boolean` : Prisma.sql`EXISTS (SELECT 1 FROM "Petition" x WHERE x."citizenUserId" = u.id AND x.status::text = ANY(${[...alongside.petitionStatuses]}::text[]))`} AS "petitionIn"
     FROM "User" u LEFT JOIN "Person" p ON p.id = u."personId"
     WHERE u.channel = ${who.channel}::"ChatChannel" AND u."externalId" = ${who.externalId}`;
   const row = rows[0];
   if (!row) return null;
-  const { pId, pOrgId, pUnitId, pRoles, pActive, pFullName, convValue, ...user } = row;
-  if (alongside) alongside.conversationValue = (convValue as string | null) ?? null;
+  const { pId, pOrgId, pUnitId, pRoles, pActive, pFullName, convValue, petitionIn, ...user } = row;
+  if (alongside) {
+    alongside.conversationValue = (convValue as string | null) ?? null;
+    if (typeof petitionIn === "boolean") alongside.hasPetitionIn = petitionIn;
+  }
   return {
     ...(user as unknown as User),
     person:

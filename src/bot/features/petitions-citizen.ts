@@ -21,6 +21,7 @@ import { createConversation } from "@grammyjs/conversations";
 import { action, idAt, parseAction } from "../../shared/actions.js";
 import { DomainError } from "../../shared/errors.js";
 import type { BotContext, ConvContext } from "../context.js";
+import { mayHaveOpenPetition } from "../middlewares/user.js";
 import { citizenCardKeyboard, citizenListKeyboard } from "../keyboards/petitions.js";
 import { menuKeyboard } from "../menu.js";
 import { citizenCardText, citizenListText, LISTED } from "./petitions-format.js";
@@ -102,7 +103,7 @@ feature.callbackQuery(/^pc:reply:/, async (ctx) => {
  */
 feature.on("message:text", async (ctx, next) => {
   const text = ctx.message.text;
-  if (text.startsWith("/")) return next();
+  if (text.startsWith("/") || !mayHaveOpenPetition(ctx)) return next();
   const open = await openQuestionsFor(ctx.deps.prisma, ctx.user.id);
   if (open.length === 0) return next();
   if (open.length > 1) return enterConversation(ctx, TYPED_REPLY, TYPED_REPLY_NAME, text);

@@ -1,6 +1,7 @@
 import type { MiddlewareFn } from "grammy";
 import { type Alongside, actorOf, ensureUser } from "../../directory/users.js";
 import { getI18n, isLocale } from "../../i18n.js";
+import { OPEN_STATUSES } from "../../petitions/permissions.js";
 import type { BotContext } from "../context.js";
 import { conversationKeyOf, prefetchConversation } from "./unfinished.js";
 
@@ -14,7 +15,12 @@ export function loadUser(): MiddlewareFn<BotContext> {
     if (!from || from.is_bot) return; // channel posts, service messages: nothing to do
     const { prisma, clock, config } = ctx.deps;
     // The chat's conversation state comes in the same statement (middlewares/unfinished.ts).
-    const alongside: Alongside = { conversationKey: conversationKeyOf(ctx) };
+    // A typed message may be a citizen's reply to an open question: whether they have an
+    // open petition at all comes along too (features/petitions-citizen.ts).
+    const alongside: Alongside = {
+      conversationKey: conversationKeyOf(ctx),
+      ...(ctx.message?.text !== undefined ? { petitionStatuses: OPEN_STATUSES } : {}),
+    };
     const user = await ensureUser(
       prisma,
       { channel: "TELEGRAM", externalId: String(from.id), chatId: String(ctx.chat?.id ?? from.id) },
@@ -23,12 +29,21 @@ export function loadUser(): MiddlewareFn<BotContext> {
     );
     if (alongside.conversationKey !== undefined && alongside.conversationValue !== undefined)
       prefetchConversation(ctx, alongside.conversationKey, alongside.conversationValue);
+    if (alongside.hasPetitionIn === false)
+      (ctx as unknown as Record<symbol, boolean>)[NO_OPEN_PETITION] = true;
     ctx.user = user;
     ctx.actor = actorOf(user, config.ADMIN_TELEGRAM_IDS.includes(String(from.id)));
     setLocale(ctx, isLocale(user.locale) ? user.locale : config.DEFAULT_LOCALE);
     ctx.log = ctx.log.child({ userId: user.id, personId: ctx.actor.personId ?? undefined });
     await next();
   };
+}
+
+const NO_OPEN_PETITION = Symbol("the user has no open petition as a citizen");
+
+/** False only when the update's user load found no open petition of theirs (so no open question). */
+export function mayHaveOpenPetition(ctx: BotContext): boolean {
+  return (ctx as unknown as Record<symbol, boolean | undefined>)[NO_OPEN_PETITION] !== true;
 }
 
 export function setLocale(ctx: BotContext, locale: "mn" | "en"): void {
