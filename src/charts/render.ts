@@ -11,8 +11,8 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { initWasm, Resvg } from "@resvg/resvg-wasm";
-import * as vega from "vega";
-import { compile, type TopLevelSpec } from "vega-lite";
+import type { TopLevelSpec } from "vega-lite";
+import { loadVega } from "../shared/lazy-libs.js";
 import { CHART_FONT_FAMILY, chartFontBuffers, textWidth } from "./fonts.js";
 import { CHART_THEME } from "./theme.js";
 
@@ -48,7 +48,7 @@ function checkSize(size: ChartSize): void {
 let measuring = false;
 
 /** Vega measures text with the real font instead of its rough estimate. */
-function useFontMetrics(): void {
+function useFontMetrics(vega: unknown): void {
   if (measuring) return;
   // vega re-exports vega-scenegraph's textMetrics; its typings leave it out.
   const metrics = (vega as unknown as { textMetrics: { width: (item: TextItem, text: unknown) => number } })
@@ -87,14 +87,14 @@ function sized(spec: ChartSpec, canvas: { width: number; height: number }): Char
   } as ChartSpec;
 }
 
-const quiet = vega.logger(vega.Error);
-
 /** The chart as an SVG document of `width` × `height` (texts as <text> elements). */
 export async function renderChartSvg(spec: ChartSpec, size: ChartSize): Promise<string> {
   checkSize(size);
-  useFontMetrics();
+  const { vega, vegaLite } = await loadVega();
+  useFontMetrics(vega);
   const canvas = layoutSize(size);
-  const compiled = compile(sized(spec, canvas), { config: CHART_THEME, logger: quiet }).spec;
+  const quiet = vega.logger(vega.Error);
+  const compiled = vegaLite.compile(sized(spec, canvas), { config: CHART_THEME, logger: quiet }).spec;
   const view = new vega.View(vega.parse(compiled), { renderer: "none", logLevel: vega.Error });
   try {
     const svg = await view.toSVG();

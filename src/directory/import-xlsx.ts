@@ -4,7 +4,8 @@
  * per item. Reading turns it into the same data as the YAML file, so both go through one
  * validation; every error names its sheet, row and column.
  */
-import ExcelJS from "exceljs";
+import type ExcelJS from "exceljs";
+import { loadExcel } from "../shared/lazy-libs.js";
 import type { RowError } from "../shared/errors.js";
 import type { DirectorySource, ParsedDirectoryFile, Section, SourceLocation } from "./import-schema.js";
 
@@ -191,7 +192,7 @@ class WorkbookSource implements DirectorySource {
 }
 
 export async function parseDirectoryXlsx(data: Uint8Array | ArrayBuffer): Promise<ParsedDirectoryFile> {
-  const wb = new ExcelJS.Workbook();
+  const wb = new (await loadExcel()).Workbook();
   const source = new WorkbookSource();
   const errors: RowError[] = [];
   try {
@@ -337,7 +338,7 @@ function toCell(v: unknown, date: boolean | undefined): ExcelJS.CellValue {
 export async function writeDirectoryXlsx(data: {
   organizations?: Record<string, unknown>[];
 }): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
+  const wb = new (await loadExcel()).Workbook();
   wb.creator = "albabot";
   const orgs = data.organizations ?? [];
   for (const spec of SHEETS) {

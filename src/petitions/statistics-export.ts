@@ -9,7 +9,8 @@
  * - `statisticsChartPng` / `statisticsChartSvg`: received by kind and by channel, and what
  *   became of them (resolved on time, late, forwarded, withdrawn, open, overdue).
  */
-import ExcelJS from "exceljs";
+import type ExcelJS from "exceljs";
+import { loadExcel } from "../shared/lazy-libs.js";
 import type { TFunction } from "i18next";
 import type { TopLevelSpec } from "vega-lite";
 import { type Lang, nameIn, percentText, plain, wrapLabel } from "../charts/labels.js";
@@ -67,7 +68,7 @@ export async function statisticsXlsx(
 ): Promise<Buffer> {
   const d = headingTexts(stats, lang, heading);
   const { tx } = d;
-  const wb = new ExcelJS.Workbook();
+  const wb = new (await loadExcel()).Workbook();
   wb.creator = "albabot";
   wb.created = new Date(stats.range.asOf);
   wb.modified = wb.created;

@@ -4,7 +4,8 @@
  * never overlap in LibreOffice; the page is A4 landscape, one page wide, with the heading
  * rows repeated on each page.
  */
-import ExcelJS from "exceljs";
+import type ExcelJS from "exceljs";
+import { loadExcel } from "../shared/lazy-libs.js";
 import { fitHeight, LINE_HEIGHT, ROW_HEIGHT_PADDING } from "../shared/xlsx-layout.js";
 import type { ReportDocument } from "./export.js";
 
@@ -15,7 +16,7 @@ const BORDER = { top: thin, left: thin, bottom: thin, right: thin };
 
 /** The same paper as a spreadsheet with the same columns. */
 export async function buildReportXlsx(doc: ReportDocument, sheetName: string): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
+  const wb = new (await loadExcel()).Workbook();
   wb.creator = "albabot";
   const ws = wb.addWorksheet(sheetName.slice(0, 31), {
     pageSetup: {

@@ -12,14 +12,9 @@ import type { GoalSection } from "../generated/prisma/enums.js";
 import { formatDate, type Locale, translator } from "../i18n.js";
 import type { Clock } from "../shared/clock.js";
 import { accessTo, check, notFound, reviewersOf } from "./access.js";
-import { buildReportDocx } from "./export-docx.js";
 import { reportTitle } from "./export-title.js";
-import { buildReportXlsx } from "./export-xlsx.js";
 import { overallCompletion } from "./rating.js";
 import { type LoadedReport, loadReport, planDates, sortedEntries } from "./report-view.js";
-
-export { buildReportDocx } from "./export-docx.js";
-export { buildReportXlsx } from "./export-xlsx.js";
 
 export interface ExportedFile {
   data: Buffer;
@@ -206,7 +201,7 @@ export class ReportExport {
   async docx(actor: Actor, reportId: number, locale: Locale = "mn"): Promise<ExportedFile> {
     const { doc, base } = await this.document(actor, reportId, locale);
     return {
-      data: await buildReportDocx(doc),
+      data: await (await import("./export-docx.js")).buildReportDocx(doc),
       fileName: `${base}${suffix(locale)}.docx`,
       mimeType: MIME_DOCX,
     };
@@ -216,7 +211,7 @@ export class ReportExport {
     const { doc, base } = await this.document(actor, reportId, locale);
     const sheet = translator(locale)("reporting:export.sheet");
     return {
-      data: await buildReportXlsx(doc, sheet),
+      data: await (await import("./export-xlsx.js")).buildReportXlsx(doc, sheet),
       fileName: `${base}${suffix(locale)}.xlsx`,
       mimeType: MIME_XLSX,
     };

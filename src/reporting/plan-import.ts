@@ -14,7 +14,8 @@
  */
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import ExcelJS from "exceljs";
+import type ExcelJS from "exceljs";
+import { loadExcel } from "../shared/lazy-libs.js";
 import type { Actor } from "../directory/actor.js";
 import { getOrgSettings } from "../directory/settings.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
@@ -169,7 +170,7 @@ function looksLikeXlsx(file: Buffer, fileName: string): boolean {
 
 async function readTable(file: Buffer, fileName: string): Promise<Table> {
   if (looksLikeXlsx(file, fileName)) {
-    const wb = new ExcelJS.Workbook();
+    const wb = new (await loadExcel()).Workbook();
     try {
       await wb.xlsx.load(file as unknown as Parameters<typeof wb.xlsx.load>[0]);
     } catch {
@@ -591,7 +592,7 @@ export async function writePlanFile(
   if (format === "csv") {
     return Buffer.from(toCsv([headers, ...rows.map((r) => PLAN_COLUMNS.map((c) => r[c] ?? ""))]), "utf8");
   }
-  const wb = new ExcelJS.Workbook();
+  const wb = new (await loadExcel()).Workbook();
   wb.creator = "albabot";
   wb.created = new Date(0);
   wb.modified = new Date(0);
