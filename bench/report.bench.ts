@@ -2,11 +2,16 @@
  * One official fills a long quarterly report in one sitting through the whole bot: for each
  * of MEASURES measures the level reached, what was done, the plan's start–end, the
  * suggested completion and "done" with no evidence (5 updates), by `bot.handleUpdate` with
- * the Bot API emulator as grammY's fetch. A conversation is replayed from its stored log at every update, so the
- * log's size and the time of one update grow with the answers given.
+ * the Bot API emulator as grammY's fetch. A conversation is replayed from its stored log at
+ * every update: what one update costs must not grow with the answers given before it.
  *
- * Reported per database, every 6 measures: the stored conversation state (KB) and the mean
- * time of one update over those 6 measures.
+ * Reported per database:
+ * - every 6 measures: the stored conversation state (KB), and the mean wall time and CPU
+ *   time (process.cpuUsage: this process, the embedded PGlite included) of one update over
+ *   those 6 measures;
+ * - "step ~10" and "step ~240" (the 10 updates around the 10th and the last 10; with
+ *   BENCH_REPORT_MEASURES=48 the report has 241 updates): the mean CPU and wall time of an
+ *   update, and the state after the step; then the ratio of the last to the first.
  */
 import type { User } from "grammy/types";
 import type { Database } from "../src/db/index.js";
@@ -72,8 +77,17 @@ async function seed(db: Database) {
   });
 }
 
+/** One update's cost: wall and CPU milliseconds. */
+interface Cost {
+  wall: number;
+  cpu: number;
+}
+
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+
 export async function run(): Promise<void> {
-  const rows: Record<string, string | number>[] = [];
+  const windows: Record<string, string | number>[] = [];
+  const steps: Record<string, string | number>[] = [];
   for (const target of await benchDatabases("report")) {
     const db = await target.open();
     try {
@@ -86,41 +100,87 @@ export async function run(): Promise<void> {
         is_bot: false,
         first_name: "Official",
       } as User);
-      const stateBytes = async () =>
-        (await db.prisma.conversationState.findMany()).reduce((n, s) => n + Buffer.byteLength(s.value), 0);
+      const stateKB = async () =>
+        (await db.prisma.conversationState.findMany()).reduce((n, s) => n + Buffer.byteLength(s.value), 0) /
+        1024;
 
-      await bot.handleUpdate(chat.text("/report"));
-      let times: number[] = [];
+      const updates: (() => ReturnType<BenchChat["text"]>)[] = [() => chat.text("/report")];
       for (let i = 1; i <= MEASURES; i++) {
-        for (const update of [
+        updates.push(
           () => chat.text("92"),
           () =>
             chat.text(`Төлөвлөгөөний 12 арга хэмжээнээс 10-ыг хэрэгжүүлж, хэрэгжилт 85%-д хүрлээ (${i}).`),
           () => chat.pressLabel("📅"), // start–end as planned
           () => chat.pressLabel("✔️"), // the suggested completion
           () => chat.pressLabel("✅"), // done: no evidence
-        ]) {
-          const t0 = performance.now();
-
-          await bot.handleUpdate(update());
-          times.push(performance.now() - t0);
-        }
-        if (i % EVERY === 0 || i === MEASURES) {
-          rows.push({
+        );
+      }
+      const total = updates.length;
+      // The steps around the 10th, and the last ten (the 240th with 48 measures).
+      const early = { from: 6, to: Math.min(15, total) };
+      const late = { from: Math.max(early.to + 1, total - 9), to: total };
+      const costs: Cost[] = [];
+      const stateAt = new Map<number, number>();
+      let window: Cost[] = [];
+      for (let n = 1; n <= total; n++) {
+        const update = (updates[n - 1] as () => ReturnType<BenchChat["text"]>)();
+        const cpu0 = process.cpuUsage();
+        const t0 = performance.now();
+        await bot.handleUpdate(update);
+        const wall = performance.now() - t0;
+        const cpuUsed = process.cpuUsage(cpu0);
+        const cost = { wall, cpu: (cpuUsed.user + cpuUsed.system) / 1000 };
+        costs.push(cost);
+        window.push(cost);
+        if (n === 10 || n === early.to || n === total) stateAt.set(n, await stateKB());
+        const measure = (n - 1) / 5;
+        if (n > 1 && Number.isInteger(measure) && (measure % EVERY === 0 || measure === MEASURES)) {
+          windows.push({
             database: target.label,
-            "measures answered": i,
-            "state KB": ((await stateBytes()) / 1024).toFixed(0),
-            "update mean ms": (times.reduce((a, b) => a + b, 0) / times.length).toFixed(1),
+            "measures answered": measure,
+            "state KB": (await stateKB()).toFixed(0),
+            "update wall ms": mean(window.map((c) => c.wall)).toFixed(1),
+            "update CPU ms": mean(window.map((c) => c.cpu)).toFixed(1),
           });
-          times = [];
+          window = [];
         }
       }
       const answered = await db.prisma.reportEntry.count({ where: { completion: { not: null } } });
       if (answered !== MEASURES)
         console.log(`${target.label}: only ${answered} of ${MEASURES} measures saved`);
+
+      const row = (label: string, range: { from: number; to: number }, stateStep: number) => {
+        const part = costs.slice(range.from - 1, range.to);
+        return {
+          label,
+          cpu: mean(part.map((c) => c.cpu)),
+          wall: mean(part.map((c) => c.wall)),
+          state: stateAt.get(stateStep) ?? 0,
+        };
+      };
+      const first = row(`step ~10 (${early.from}–${early.to})`, early, 10);
+      const last = row(`step ~${total - 1} (${late.from}–${late.to})`, late, total);
+      for (const r of [first, last]) {
+        steps.push({
+          database: target.label,
+          step: r.label,
+          "CPU ms/update": r.cpu.toFixed(1),
+          "wall ms/update": r.wall.toFixed(1),
+          "state KB": r.state.toFixed(1),
+        });
+      }
+      steps.push({
+        database: target.label,
+        step: "last / first",
+        "CPU ms/update": (last.cpu / first.cpu).toFixed(2),
+        "wall ms/update": (last.wall / first.wall).toFixed(2),
+        "state KB": (last.state / first.state).toFixed(2),
+      });
     } finally {
       await target.dispose();
     }
   }
-  printTable(rows);
+  printTable(windows);
+  console.log("");
+  printTable(steps);
 }
