@@ -11,7 +11,8 @@
  *   those 6 measures;
  * - "step 10" and "step 240" (with BENCH_REPORT_MEASURES=48; else the last step at the
  *   same point of a measure): the mean CPU and wall time of an update over ten steps
- *   around it (6–15, 231–240: two measures each), and the stored state after it; then the
+ *   around it (6–15, 231–240: two measures each), the median CPU time (a garbage
+ *   collection falls on one step or another), and the stored state after it; then the
  *   ratio of the later to the earlier.
  * Another official answers a few measures of their own report first, unmeasured, so the
  * first steps are not measured with cold code.
@@ -27,7 +28,7 @@ const EVERY = 6;
 const OFFICIAL_CHAT = 900_000_001;
 /** Another official of the unit answers a few measures first, so the code is warm when measuring. */
 const WARMUP_CHAT = 900_000_002;
-const WARMUP_MEASURES = 4;
+const WARMUP_MEASURES = 8;
 
 async function seed(db: Database) {
   const { prisma } = db;
@@ -94,6 +95,11 @@ interface Cost {
 }
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+const median = (xs: number[]) => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+};
 
 export async function run(): Promise<void> {
   const windows: Record<string, string | number>[] = [];
@@ -174,6 +180,7 @@ export async function run(): Promise<void> {
         return {
           label,
           cpu: mean(part.map((c) => c.cpu)),
+          cpuMedian: median(part.map((c) => c.cpu)),
           wall: mean(part.map((c) => c.wall)),
           state: stateAt.get(range.step) ?? 0,
         };
@@ -185,6 +192,7 @@ export async function run(): Promise<void> {
           database: target.label,
           step: r.label,
           "CPU ms/update": r.cpu.toFixed(1),
+          "CPU ms median": r.cpuMedian.toFixed(1),
           "wall ms/update": r.wall.toFixed(1),
           "state KB": r.state.toFixed(1),
         });
@@ -193,6 +201,7 @@ export async function run(): Promise<void> {
         database: target.label,
         step: "last / first",
         "CPU ms/update": (last.cpu / first.cpu).toFixed(2),
+        "CPU ms median": (last.cpuMedian / first.cpuMedian).toFixed(2),
         "wall ms/update": (last.wall / first.wall).toFixed(2),
         "state KB": (last.state / first.state).toFixed(2),
       });
