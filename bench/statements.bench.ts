@@ -45,6 +45,10 @@ export async function run(): Promise<void> {
       rows.push(row);
     }
     printTable(rows);
+    // The scripts did their work: the petition filed, the two measures answered.
+    const petitions = await db.prisma.petition.count();
+    const entries = await db.prisma.reportEntry.count({ where: { completion: { not: null } } });
+    console.log(`left ${petitions} petition(s), ${entries} report entries answered`);
   } finally {
     await db.close();
     rmSync(dir, { recursive: true, force: true });

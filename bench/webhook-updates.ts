@@ -21,7 +21,8 @@ const PETITION_TEXT =
 
 /**
  * A citizen: first contact, language, menu, a whole petition intake (organisation, kind,
- * topic, text, no attachments, name, shared contact, consent, submit), help.
+ * topic, text, no attachments, name, shared contact, consent, submit), free text, the menu
+ * again, help. As many steps as the official's script: no chat starts its script over.
  */
 export const CITIZEN_SCRIPT: Step[] = [
   { text: "/start" },
@@ -37,20 +38,28 @@ export const CITIZEN_SCRIPT: Step[] = [
   { contact: "+97699110000" },
   { press: "opt:0" }, // consent
   { press: "opt:0" }, // submit
+  { text: "Баярлалаа" }, // free text outside a conversation
+  { text: "/menu" },
   { press: "menu:help" },
 ];
 
-/** An official (linked to the directory): menu, two measures of their report answered, cancel, help. */
+/**
+ * An official (linked to the directory): menu, two measures of their report answered
+ * completely (the level reached, what was done, the plan's start–end, the suggested
+ * completion, no evidence), cancel, help.
+ */
 export const OFFICIAL_SCRIPT: Step[] = [
   { text: "/start" },
   { text: "/menu" },
   { text: "/report" },
   { text: "92" },
   { text: "Сургалтын төлөвлөгөөний 12 арга хэмжээнээс 11-ийг хэрэгжүүлж, хэрэгжилт 92%-д хүрлээ." },
+  { press: "opt:plan" }, // start–end as planned
   { press: "opt:s" }, // the suggested completion
   { press: "opt:done" }, // no evidence
   { text: "95" },
   { text: "Хүний нөөцийн 4 журмыг шинэчилж, 38 албан хаагчийг сургалтад хамруулсан." },
+  { press: "opt:plan" },
   { press: "opt:s" },
   { press: "opt:done" },
   { text: "/cancel" },

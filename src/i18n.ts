@@ -88,8 +88,16 @@ export function getI18n(defaultLocale: Locale = "mn"): i18n {
   return inst;
 }
 
+const translators = new Map<Locale, TFunction>();
+
+/** The translator of a locale, made once (the shared instance never changes). */
 export function translator(locale: Locale): TFunction {
-  return getI18n().getFixedT(locale);
+  let t = translators.get(locale);
+  if (!t) {
+    t = getI18n().getFixedT(locale);
+    translators.set(locale, t);
+  }
+  return t;
 }
 
 const TZ = "Asia/Ulaanbaatar";

@@ -14,6 +14,7 @@ import { getI18n, isLocale } from "../i18n.js";
 import { DomainError } from "../shared/errors.js";
 import { withRequestKeys } from "../shared/request-key.js";
 import type { BotContext, BotDeps, ConvContext } from "./context.js";
+import { followContinuations } from "./conversations/kit.js";
 import { fallback, type FeatureModule, features as telegramFeatures } from "./features/index.js";
 import { chatLock } from "./middlewares/chat-lock.js";
 import { attachDeps } from "./middlewares/context.js";
@@ -30,7 +31,7 @@ import {
 import { loadUser } from "./middlewares/user.js";
 
 /** Bump to discard conversations in progress when their steps change incompatibly. */
-export const CONVERSATION_STATE_VERSION = 3;
+export const CONVERSATION_STATE_VERSION = 4;
 
 export interface CreateBotOptions {
   /** Skips the getMe call (tests, sandbox, webhooks). */
@@ -144,7 +145,8 @@ export function createBot(deps: BotDeps, opts: CreateBotOptions = {}): Bot<BotCo
     await ctx.conversation.exitAll();
     await ctx.reply(ctx.t(active.length ? "common:cancel.done" : "common:cancel.nothing"));
   });
-  app.use(...conversationMiddleware);
+  // A conversation that continues as new (conversations/kit.ts) is entered again here.
+  app.use(followContinuations(), ...conversationMiddleware);
   for (const f of features) app.use(f.feature);
   app.use(fallback.feature);
 

@@ -10,12 +10,21 @@ import type { PeriodKind, Rating, ReportStatus } from "../generated/prisma/enums
 import { formatDate } from "../i18n.js";
 import { DomainError } from "../shared/errors.js";
 import type { Tx } from "../shared/types.js";
-import { accessTo, forbidden, notFound, requireStaffOrAdmin, reviewersOf } from "./access.js";
+import { accessTo, check, forbidden, notFound, requireStaffOrAdmin, reviewersOf } from "./access.js";
 import { currentPeriod, isDueIn, nextPeriod } from "./calendar.js";
 import { notifyPeople, reportReviewButtons } from "./notify.js";
 import { narrativeHasFigures } from "./parse.js";
 import { overallCompletion, suggestRating } from "./rating.js";
-import { isAnswered, type LoadedReport, loadReport, type ReportView, sortedEntries } from "./report-view.js";
+import {
+  type EntryView,
+  entryView,
+  isAnswered,
+  type LoadedReport,
+  loadReport,
+  previousResults,
+  type ReportView,
+  sortedEntries,
+} from "./report-view.js";
 import { ReportCore } from "./report-core.js";
 import { EDITABLE } from "./report-input.js";
 
@@ -42,6 +51,28 @@ export interface ReportSummary {
   withoutFigures: string[];
   tasks: number;
   canSubmit: boolean;
+}
+
+/**
+ * A report as the official's conversation reads it at one measure (`ReportLifecycle.entryAt`):
+ * what the opening says, and the one measure's entry.
+ */
+export interface ReportAt {
+  id: number;
+  editable: boolean;
+  /** The head's comment, while the report is RETURNED. */
+  returnComment: string | null;
+  period: { kind: PeriodKind; year: number; deadline: string };
+  deadlinePassed: boolean;
+  answered: number;
+  total: number;
+  firstUnansweredIndex: number | null;
+  /** How many additional tasks it has. */
+  tasks: number;
+  /** The entry at the index asked for (null past the end or when none was asked for). */
+  entry: EntryView | null;
+  /** The first measure after that index still unanswered. */
+  nextUnansweredIndex: number | null;
 }
 
 export interface ReportBrief {
@@ -157,6 +188,69 @@ export class ReportLifecycle {
   /** A report by id: the official's own, or one the actor reviews or evaluates. */
   async getReport(actor: Actor, reportId: number): Promise<ReportView> {
     return this.core.view(await this.core.readable(actor, reportId), actor);
+  }
+
+  /**
+   * The report at one measure (`index`, in the order of the conversation), for whoever may
+   * read it: its entry's view and where the report stands, without the view of every other
+   * entry (one read of the entries' answers, one of the measure).
+   */
+  async entryAt(actor: Actor, reportId: number, index: number | null): Promise<ReportAt> {
+    const report = await this.prisma.report.findUnique({
+      where: { id: reportId },
+      select: {
+        id: true,
+        personId: true,
+        status: true,
+        returnComment: true,
+        period: true,
+        _count: { select: { tasks: true } },
+        entries: {
+          select: {
+            id: true,
+            skipped: true,
+            completion: true,
+            achievedText: true,
+            narrative: true,
+            measure: { select: { id: true, sortOrder: true, goal: { select: { number: true } } } },
+          },
+        },
+      },
+    });
+    if (!report) throw notFound();
+    const a = await accessTo(this.prisma, actor, report.personId);
+    check(a.self || a.reviewer || a.evaluation);
+    const entries = sortedEntries(report);
+    const firstOpen = entries.findIndex((e) => !isAnswered(e));
+    const nextOpen = index === null ? -1 : entries.findIndex((e, i) => i > index && !isAnswered(e));
+    const at = index === null ? undefined : entries[index];
+    let entry: EntryView | null = null;
+    if (at && index !== null) {
+      const full = await this.prisma.reportEntry.findUniqueOrThrow({
+        where: { id: at.id },
+        include: { measure: { include: { goal: true } }, evidence: { orderBy: { id: "asc" } } },
+      });
+      const prev = await previousResults(this.prisma, { ...report, entries: [full] });
+      entry = entryView(full, index, prev.get(full.id) ?? null, report.period);
+    }
+    const live = EDITABLE.includes(report.status);
+    return {
+      id: report.id,
+      editable: live && actor.personId === report.personId,
+      returnComment: report.status === "RETURNED" ? report.returnComment : null,
+      period: {
+        kind: report.period.kind,
+        year: report.period.year,
+        deadline: report.period.deadline.toISOString(),
+      },
+      deadlinePassed: this.core.now().getTime() > report.period.deadline.getTime(),
+      answered: entries.filter(isAnswered).length,
+      total: entries.length,
+      firstUnansweredIndex: firstOpen >= 0 ? firstOpen : null,
+      tasks: report._count.tasks,
+      entry,
+      nextUnansweredIndex: nextOpen >= 0 ? nextOpen : null,
+    };
   }
 
   /** The official's reports, newest period first. */

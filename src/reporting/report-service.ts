@@ -21,8 +21,8 @@
  *   applies from the next report.
  *
  * ReportService is the one entry the rest of the app uses; each method hands over to the
- * part that holds it (documented there): ./report-lifecycle.ts (open, read, summary,
- * submit), ./report-editing.ts (answers, evidence, tasks), ./report-input.ts (what is typed
+ * part that holds it (documented there): ./report-lifecycle.ts (open, read, one measure
+ * for the conversation, summary, submit), ./report-editing.ts (answers, evidence, tasks), ./report-input.ts (what is typed
  * and how it is checked), ./report-core.ts (loading a report for reading or changing).
  */
 import type { PrismaClient } from "../generated/prisma/client.js";
@@ -32,7 +32,7 @@ import { ReportEditing } from "./report-editing.js";
 import { ReportLifecycle } from "./report-lifecycle.js";
 
 export type { AnswerPatch, EntryAnswer, EvidenceInput, TaskInput } from "./report-input.js";
-export type { ReportBrief, ReportSummary } from "./report-lifecycle.js";
+export type { ReportAt, ReportBrief, ReportSummary } from "./report-lifecycle.js";
 
 type Args<P, K extends keyof P> = P[K] extends (...args: infer A) => unknown ? A : never;
 
@@ -54,6 +54,9 @@ export class ReportService {
   }
   getReport(...a: Args<ReportLifecycle, "getReport">) {
     return this.lifecycle.getReport(...a);
+  }
+  entryAt(...a: Args<ReportLifecycle, "entryAt">) {
+    return this.lifecycle.entryAt(...a);
   }
   myReports(...a: Args<ReportLifecycle, "myReports">) {
     return this.lifecycle.myReports(...a);

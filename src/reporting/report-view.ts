@@ -131,7 +131,9 @@ export type LoadedReport = NonNullable<Awaited<ReturnType<typeof loadReport>>>;
 type LoadedEntry = LoadedReport["entries"][number];
 
 /** Entries in plan order: goal number, then the measure's place in the goal. */
-export function sortedEntries(report: LoadedReport): LoadedEntry[] {
+export function sortedEntries<
+  E extends { measure: { id: number; sortOrder: number; goal: { number: number } } },
+>(report: { entries: E[] }): E[] {
   return [...report.entries].sort(
     (a, b) =>
       a.measure.goal.number - b.measure.goal.number ||
@@ -226,7 +228,13 @@ export function planDates(
  * year, keyed by entry id. A measure of an earlier plan version is matched by its goal and
  * measure number.
  */
-export async function previousResults(tx: Tx, report: LoadedReport): Promise<Map<number, PreviousResult>> {
+export async function previousResults(
+  tx: Tx,
+  report: Pick<LoadedReport, "id" | "personId"> & {
+    period: { year: number; deadline: Date };
+    entries: { id: number; measureId: number; measure: { number: string; goal: { number: number } } }[];
+  },
+): Promise<Map<number, PreviousResult>> {
   const earlier = await tx.report.findMany({
     where: {
       personId: report.personId,

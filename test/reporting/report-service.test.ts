@@ -373,6 +373,43 @@ describe("reports", () => {
     expect((await reports.myReports(a, 2026)).map((x) => x.periodKind)).toEqual(["H1", "Q1"]);
   });
 
+  it("reads one measure as the whole view shows it, with where the report stands", async () => {
+    const a = w.actors.official;
+    clock.set("2026-03-10T02:00:00Z");
+    const q1 = await reports.openReport(a);
+    await reports.saveAnswer(a, q1.id, m["1.1"] as number, { achieved: "80%", completion: 87 });
+    clock.set("2026-06-05T02:00:00Z");
+    const h1 = await reports.openReport(a);
+    await reports.saveAnswer(a, h1.id, m["1.2"] as number, { notDue: { reason: "Дараагийн улиралд." } });
+    await reports.addTask(a, h1.id, { title: "Ажлын хэсэгт оролцох" });
+    const view = await reports.getReport(a, h1.id);
+
+    const at = await reports.entryAt(a, h1.id, 0);
+    expect(at).toMatchObject({
+      id: h1.id,
+      editable: true,
+      returnComment: null,
+      period: { kind: "H1", year: 2026, deadline: view.period.deadline },
+      deadlinePassed: false,
+      total: 6,
+      answered: 1,
+      firstUnansweredIndex: 0,
+      tasks: 1,
+      nextUnansweredIndex: 2,
+    });
+    // The same entry as in the whole view, the previous period's result included.
+    expect(at.entry).toEqual(view.entries[0]);
+    expect(at.entry?.previous).toMatchObject({ periodKind: "Q1", achievedText: "80%", completion: 87 });
+    expect((await reports.entryAt(a, h1.id, 1)).entry).toEqual(view.entries[1]);
+    expect((await reports.entryAt(a, h1.id, 5)).nextUnansweredIndex).toBeNull();
+    expect((await reports.entryAt(a, h1.id, null)).entry).toBeNull();
+    expect((await reports.entryAt(a, h1.id, 6)).entry).toBeNull();
+    // The head reads it but may not change it; a colleague is kept out.
+    expect((await reports.entryAt(w.actors.adminHead, h1.id, 0)).editable).toBe(false);
+    expect((await caught(reports.entryAt(w.actors.colleague, h1.id, 0))).key).toBe("common:errors.forbidden");
+    expect((await caught(reports.entryAt(a, 987_654, 0))).key).toBe("common:errors.notFound");
+  });
+
   it("keeps other people out", async () => {
     const r = await reports.openReport(w.actors.official);
     const id = m["1.1"] as number;

@@ -7,16 +7,21 @@
  * - buttons that belong to another message (a notification's "accept", an old menu) are
  *   passed on to the rest of the bot, and the conversation keeps waiting;
  * - service calls run through `call`, outside the replay, with JSON results, so a
- *   conversation resumes identically after a restart of the bot.
+ *   conversation resumes identically after a restart of the bot;
+ * - a long conversation "continues as new" (`continueAs`): it ends and a fresh one is
+ *   entered in the same update with where it stands as arguments. The plugin replays a
+ *   conversation's whole log at every update, so one conversation per part (a report's
+ *   measure, say) keeps each update's cost and the stored state from growing with the
+ *   steps before it.
  */
 import { randomUUID } from "node:crypto";
 import type { Conversation } from "@grammyjs/conversations";
-import { InlineKeyboard } from "grammy";
+import { InlineKeyboard, type MiddlewareFn } from "grammy";
 import type { InlineKeyboardButton } from "grammy/types";
 import type { TFunction } from "i18next";
 import type { Actor } from "../../directory/actor.js";
 import { isTransientDbError, RetryLater } from "../../db/transient.js";
-import { getI18n, type Locale } from "../../i18n.js";
+import { type Locale, translator } from "../../i18n.js";
 import type { Services } from "../../services.js";
 import { DomainError } from "../../shared/errors.js";
 import { withRequestKeys } from "../../shared/request-key.js";
@@ -74,6 +79,13 @@ export interface Kit {
     accept: (ctx: ConvContext) => boolean | Promise<boolean>,
     opts?: StepOptions & { wrongKey?: string },
   ): Promise<Answer<ConvContext>>;
+  /**
+   * Ends this conversation and enters `name` with `args` (JSON values) in the same update
+   * (`followContinuations`): return right after it. The new conversation starts with an
+   * empty log, so a conversation that walks many parts continues as new at each part's end
+   * and replays only the part in progress.
+   */
+  continueAs(name: string, ...args: unknown[]): Promise<void>;
 }
 
 const NAV_PREFIX = "nav:";
@@ -82,14 +94,21 @@ const TRANSIENT_MARK = "transientFailure";
 /** Callback data of a step's own option buttons: `opt:<index>`. */
 export const OPTION_PREFIX = "opt:";
 
+/** The navigation buttons' labels, by translator (one per locale): built once. */
+const navLabels = new WeakMap<TFunction, Record<Nav, string>>();
+
 export function navKeyboard(t: TFunction, nav: Nav[] = []): InlineKeyboardButton[][] {
-  const labels: Record<Nav, string> = {
-    back: t("common:conversation.back"),
-    skip: t("common:conversation.skip"),
-    leave: t("common:conversation.saveLeave"),
-    cancel: t("common:conversation.cancel"),
-  };
-  const row = nav.map((n) => InlineKeyboard.text(labels[n], `${NAV_PREFIX}${n}`));
+  let labels = navLabels.get(t);
+  if (!labels) {
+    labels = {
+      back: t("common:conversation.back"),
+      skip: t("common:conversation.skip"),
+      leave: t("common:conversation.saveLeave"),
+      cancel: t("common:conversation.cancel"),
+    };
+    navLabels.set(t, labels);
+  }
+  const row = nav.map((n) => InlineKeyboard.text((labels as Record<Nav, string>)[n], `${NAV_PREFIX}${n}`));
   const rows: InlineKeyboardButton[][] = [];
   for (let i = 0; i < row.length; i += 2) rows.push(row.slice(i, i + 2));
   return rows;
@@ -114,7 +133,8 @@ export async function makeKit(conversation: BotConversation, name: string): Prom
     actor: outer.actor,
     instance: randomUUID(),
   }));
-  const t = getI18n().getFixedT(who.locale);
+  // Made once per locale: a conversation builds its kit again at every replay.
+  const t = translator(who.locale);
   const displayName = t(name);
 
   // Each call's position in the conversation is the same on every replay: with the run's
@@ -291,6 +311,51 @@ export async function makeKit(conversation: BotConversation, name: string): Prom
           : { ok: false, key: opts?.wrongKey ?? "common:conversation.useButtons" },
       );
     },
+    async continueAs(next, ...args) {
+      // Runs in the update that ends this conversation (it returns right after), so never
+      // on a replay; the arguments are copied as the plugin will store them.
+      const continuation: Continuation = { name: next, args: JSON.parse(JSON.stringify(args)) as unknown[] };
+      await external((outer: BotContext) => {
+        (outer as unknown as Record<symbol, Continuation>)[CONTINUATION] = continuation;
+      });
+    },
+  };
+}
+
+/** Where `continueAs` leaves the conversation to enter next: on the update's context. */
+const CONTINUATION = Symbol("conversation continuation");
+interface Continuation {
+  name: string;
+  args: unknown[];
+}
+/** More continuations than this in one update without a question asked is a bug. */
+const MAX_CONTINUATIONS = 8;
+
+/**
+ * Enters the conversation that one ending in this update asked for (`Kit.continueAs`),
+ * after the conversation middleware is done with the update: the finished conversation is
+ * gone from the state by then, so the next one (the same id, typically) can be entered.
+ * Installed once, above the conversations and the features that enter them.
+ */
+export function followContinuations(): MiddlewareFn<BotContext> {
+  return async (ctx, next) => {
+    await next();
+    const slot = ctx as unknown as Record<symbol, Continuation | undefined>;
+    for (let hops = 0; slot[CONTINUATION]; hops++) {
+      const { name, args } = slot[CONTINUATION];
+      slot[CONTINUATION] = undefined;
+      if (hops >= MAX_CONTINUATIONS) {
+        throw new Error(
+          `conversation "${name}" continued ${hops} times in one update without asking anything`,
+        );
+      }
+      // A conversation entered and ended in this update leaves an empty list behind, which
+      // the plugin counts as "already entered": drop those first (no exit event fires).
+      for (const [id, count] of Object.entries(ctx.conversation.active())) {
+        if (count === 0) await ctx.conversation.exit(id);
+      }
+      await ctx.conversation.enter(name, ...args);
+    }
   };
 }
 

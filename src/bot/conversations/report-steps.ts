@@ -31,10 +31,13 @@ export type MeasureStep = "achieved" | "narrative" | "dates" | "completion" | "e
 /** Telegram's limit on a message: a longer narrative cannot arrive at all. */
 const MESSAGE_MAX = 4096;
 
-/** What the conversation keeps while it runs (rebuilt identically on replay). */
-export interface ReportState {
+/** What the conversation of one measure keeps while it runs (rebuilt identically on replay). */
+export interface MeasureState {
   reportId: number;
-  entries: EntryView[];
+  /** The measure's entry as last saved. */
+  entry: EntryView;
+  /** How many measures the report has (the card says "2 of 5"). */
+  total: number;
   /** Measures whose narrative got the "add figures" suggestion already (once each). */
   nudged: Set<number>;
 }
@@ -55,13 +58,8 @@ export function firstMissingStep(e: EntryView): MeasureStep {
   return "evidence";
 }
 
-async function save(
-  kit: Kit,
-  st: ReportState,
-  index: number,
-  patch: AnswerPatch,
-): Promise<Outcome<EntryView>> {
-  const entry = st.entries[index] as EntryView;
+async function save(kit: Kit, st: MeasureState, patch: AnswerPatch): Promise<Outcome<EntryView>> {
+  const entry = st.entry;
   // Only the changed fields come back: the result is kept in the conversation's replay log.
   const res = await attempt(() =>
     kit.call((s) => s.reporting.reports.saveEntryAnswer(kit.actor, st.reportId, entry.measureId, patch)),
@@ -71,7 +69,7 @@ async function save(
     return res;
   }
   const saved: EntryView = { ...entry, ...res.value };
-  st.entries[index] = saved;
+  st.entry = saved;
   return { ok: true, value: saved };
 }
 
@@ -86,12 +84,11 @@ const nonEmpty = (text: string) =>
  */
 export async function measureFlow(
   kit: Kit,
-  st: ReportState,
-  index: number,
+  st: MeasureState,
   opts: { start: MeasureStep; canGoBack: boolean },
 ): Promise<Flow> {
   const t = kit.t;
-  await kit.say(measureCard(t, st.entries[index] as EntryView, st.entries.length));
+  await kit.say(measureCard(t, st.entry, st.total));
   let step: MeasureStep = opts.start;
   const navFor = (s: MeasureStep): Nav[] => {
     const nav: Nav[] = [];
@@ -106,7 +103,7 @@ export async function measureFlow(
       : [{ label: t("reportingBot:button.keep", { value: short(current, 24) }), value: "keep" }];
 
   for (;;) {
-    const e = st.entries[index] as EntryView;
+    const e = st.entry;
     const steps = stepsOf(e);
     const following = (): MeasureStep => steps[steps.indexOf(step) + 1] ?? "evidence";
     let nav: Nav | undefined;
@@ -136,7 +133,7 @@ export async function measureFlow(
       nav = a.nav;
       if (!a.nav) {
         if (a.value.option === "notdue") {
-          const r = await notDueFlow(kit, st, index);
+          const r = await notDueFlow(kit, st);
           if (r === "back") continue;
           return r;
         }
@@ -149,7 +146,7 @@ export async function measureFlow(
                 ? t("common:conversation.no")
                 : (a.value.text as string);
         if (achieved !== undefined) {
-          const res = await save(kit, st, index, { achieved });
+          const res = await save(kit, st, { achieved });
           if (!res.ok) {
             if (isRetryable(res.error)) continue;
             return "stop";
@@ -180,7 +177,7 @@ export async function measureFlow(
           if (c !== "shorten") return c;
           patch = { narrative: text, shortenNarrative: true };
         }
-        const res = await save(kit, st, index, patch);
+        const res = await save(kit, st, patch);
         if (!res.ok) {
           if (isRetryable(res.error)) continue;
           return "stop";
@@ -230,7 +227,7 @@ export async function measureFlow(
       if (!a.nav) {
         if (a.value.option !== "keep") {
           const dates = a.value.option === "plan" ? (e.planDates as string) : (a.value.text as string);
-          const res = await save(kit, st, index, { dates });
+          const res = await save(kit, st, { dates });
           if (!res.ok) {
             if (isRetryable(res.error)) continue;
             return "stop";
@@ -257,7 +254,7 @@ export async function measureFlow(
       if (!a.nav) {
         if (a.value.option !== "keep") {
           const completion = a.value.option === "s" ? (suggested as number) : (a.value.text as number);
-          const res = await save(kit, st, index, { completion });
+          const res = await save(kit, st, { completion });
           if (!res.ok) {
             if (isRetryable(res.error)) continue;
             return "stop";
@@ -267,7 +264,7 @@ export async function measureFlow(
         continue;
       }
     } else {
-      const done = await evidenceStep(kit, st, index, navFor(step));
+      const done = await evidenceStep(kit, st, navFor(step));
       if (done !== "back") return done;
       nav = "back";
     }
@@ -281,7 +278,7 @@ export async function measureFlow(
     }
     if (nav === "skip") {
       // Later: nothing is saved; the summary and submitting ask for the measure.
-      if (!(st.entries[index] as EntryView).answered) {
+      if (!st.entry.answered) {
         await kit.say(t("reportingBot:report.later", { number: e.number }));
       }
       return "next";
@@ -295,9 +292,9 @@ export async function measureFlow(
  * so and may insist (the head then sees it, and it counts as 0%); then the reason.
  * "back" returns to the measure's first question.
  */
-async function notDueFlow(kit: Kit, st: ReportState, index: number): Promise<Flow | "back"> {
+async function notDueFlow(kit: Kit, st: MeasureState): Promise<Flow | "back"> {
   const t = kit.t;
-  const e = st.entries[index] as EntryView;
+  const e = st.entry;
   if (e.dueByPlan) {
     const c = await pick(
       kit,
@@ -327,7 +324,7 @@ async function notDueFlow(kit: Kit, st: ReportState, index: number): Promise<Flo
   if (a.nav === "back" || a.nav === "skip") return "back";
   if (a.nav) return a.nav;
   const reason = a.value.option === "keep" ? (e.notDueReason as string) : (a.value.text as string);
-  const res = await save(kit, st, index, { notDue: { reason } });
+  const res = await save(kit, st, { notDue: { reason } });
   if (!res.ok) return isRetryable(res.error) ? "back" : "stop";
   await kit.say(
     t(res.value.notDueFlagged ? "reportingBot:notDue.markedFlagged" : "reportingBot:notDue.marked", {
@@ -361,7 +358,7 @@ async function narrativeTooLong(kit: Kit, text: string): Promise<"shorten" | "ed
 }
 
 /** Photos and files as evidence, one after another, until "Done". */
-async function evidenceStep(kit: Kit, st: ReportState, index: number, nav: Nav[]): Promise<Flow | "back"> {
+async function evidenceStep(kit: Kit, st: MeasureState, nav: Nav[]): Promise<Flow | "back"> {
   const t = kit.t;
   let prompt = t("reportingBot:ask.evidence");
   for (;;) {
@@ -380,7 +377,7 @@ async function evidenceStep(kit: Kit, st: ReportState, index: number, nav: Nav[]
     if (a.nav) return "cancel";
     const msg = a.value.message;
     if (!msg) return "next";
-    const entry = st.entries[index] as EntryView;
+    const entry = st.entry;
     const photo = msg.photo?.at(-1);
     const doc = msg.document;
     const file = photo
@@ -401,7 +398,7 @@ async function evidenceStep(kit: Kit, st: ReportState, index: number, nav: Nav[]
       continue;
     }
     // Results of service calls are kept in the replay log: never change them in place.
-    st.entries[index] = { ...entry, evidence: [...entry.evidence, res.value] };
+    st.entry = { ...entry, evidence: [...entry.evidence, res.value] };
     prompt = t("reportingBot:ask.evidenceMore", { count: entry.evidence.length + 1 });
   }
 }

@@ -113,7 +113,50 @@ export function measureCard(t: TFunction, e: EntryView, total: number): string {
   return lines.join("\n");
 }
 
-function entryLine(t: TFunction, e: EntryView): string {
+/** What a measure's line in the summary shows. */
+export type SummaryLine = Pick<
+  EntryView,
+  "index" | "number" | "title" | "skipped" | "answered" | "achievedText" | "completion"
+> & { evidenceCount: number };
+
+/** What the summary shows of the report: its measures' lines and tasks. */
+export interface SummaryView {
+  editable: boolean;
+  entries: SummaryLine[];
+  tasks: TaskView[];
+}
+
+/** The summary's figures (a ReportSummary carries them). */
+export type SummaryFigures = Pick<
+  ReportSummary,
+  | "periodKind"
+  | "year"
+  | "deadline"
+  | "late"
+  | "total"
+  | "answered"
+  | "skipped"
+  | "overallCompletion"
+  | "suggestedRating"
+  | "notDueAgainstPlan"
+  | "withoutFigures"
+>;
+
+/** The summary's line of a measure (from its full view). */
+export function summaryLine(e: EntryView): SummaryLine {
+  return {
+    index: e.index,
+    number: e.number,
+    title: e.title,
+    skipped: e.skipped,
+    answered: e.answered,
+    achievedText: e.achievedText,
+    completion: e.completion,
+    evidenceCount: e.evidence.length,
+  };
+}
+
+function entryLine(t: TFunction, e: SummaryLine): string {
   const title = short(e.title, 70);
   if (e.skipped) return t("reportingBot:summary.lineSkipped", { number: e.number, title });
   if (!e.answered) return t("reportingBot:summary.lineMissing", { number: e.number, title });
@@ -123,8 +166,8 @@ function entryLine(t: TFunction, e: EntryView): string {
     achieved: short(e.achievedText, 60) || "—",
     completion: percent(e.completion),
   });
-  return e.evidence.length > 0
-    ? `${line}${t("reportingBot:summary.evidence", { count: e.evidence.length })}`
+  return e.evidenceCount > 0
+    ? `${line}${t("reportingBot:summary.evidence", { count: e.evidenceCount })}`
     : line;
 }
 
@@ -137,7 +180,7 @@ function taskLine(t: TFunction, task: TaskView, n: number): string {
 }
 
 /** The summary before submitting: overall completion, each measure's line, the tasks. */
-export function summaryBlocks(t: TFunction, view: ReportView, sum: ReportSummary): string[] {
+export function summaryBlocks(t: TFunction, view: SummaryView, sum: SummaryFigures): string[] {
   const head = [
     t("reportingBot:summary.title", { period: periodLabel(t, sum.periodKind, sum.year) }),
     t("reportingBot:summary.overall", {
