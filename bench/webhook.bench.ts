@@ -337,6 +337,21 @@ async function seedPglite(): Promise<Seeded> {
   };
 }
 
+/** The bot's warnings and errors of a run, counted by message (its log is JSON lines on stderr). */
+function loggedProblems(stderr: string[]): string {
+  const counts = new Map<string, number>();
+  for (const line of stderr.join("").split("\n")) {
+    if (!line.startsWith("{")) continue;
+    try {
+      const entry = JSON.parse(line) as { level?: number; msg?: string };
+      if ((entry.level ?? 0) >= 40) counts.set(entry.msg ?? "?", (counts.get(entry.msg ?? "?") ?? 0) + 1);
+    } catch {
+      // not a log line
+    }
+  }
+  return counts.size ? `; logged: ${[...counts].map(([msg, n]) => `${n}× "${msg}"`).join(", ")}` : "";
+}
+
 interface Figures {
   "updates/s": number;
   "p50 ms": number;
@@ -402,7 +417,8 @@ async function oneRun(
     const note =
       `${engine} ${kind}: ${handled} of ${replay.total} updates handled` +
       (problems ? `, ${result.non2xx} non-2xx, ${result.errors + result.timeouts} errors/timeouts` : "") +
-      (kind === "albabot" ? `; left ${await database.outcome()}` : "");
+      (kind === "albabot" ? `; left ${await database.outcome()}` : "") +
+      loggedProblems(instance.stderr);
     const per = (x: number) => (handled ? x / handled : 0);
     return {
       figures: {
