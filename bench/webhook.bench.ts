@@ -179,11 +179,13 @@ async function startInstance(kind: BotKind, env: Record<string, string>, workDir
         JOBS_ENABLED: "false",
         TELEGRAM_THROTTLE: "false",
       },
-      stdio: ["ignore", "ignore", "pipe"],
+      // The bot logs (JSON lines, LOG_LEVEL=warn) to stdout: kept with stderr for the note.
+      stdio: ["ignore", "pipe", "pipe"],
     },
   );
   const stderr: string[] = [];
   child.stderr?.on("data", (d: Buffer) => stderr.push(d.toString()));
+  child.stdout?.on("data", (d: Buffer) => stderr.push(d.toString()));
   const deadline = Date.now() + 120_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`${kind} exited: ${stderr.join("").slice(-2000)}`);
