@@ -2,10 +2,13 @@
  * Runs one command line: finds the command, parses its options, opens the database when the
  * command asks for it, prints errors in English (row errors one per line) and returns the
  * exit code. Tests call it directly with their own database and output.
+ *
+ * A command loads only what it uses: the database drivers when it opens the database, the
+ * translations when something is to be said in words.
  */
 import { parseArgs } from "node:util";
 import { type Config, ConfigError, loadConfig } from "../config.js";
-import { type Database, openDatabase } from "../db/index.js";
+import type { Database } from "../db/index.js";
 import { describeRowError } from "../directory/import-report.js";
 import { translator } from "../i18n.js";
 import { type Clock, systemClock } from "../shared/clock.js";
@@ -65,7 +68,6 @@ function parse(command: CliCommand, rest: string[]) {
 export async function runCli(argv: readonly string[], deps: RunDeps = {}): Promise<number> {
   const out = deps.out ?? ((line: string) => process.stdout.write(`${line}\n`));
   const err = deps.err ?? ((line: string) => process.stderr.write(`${line}\n`));
-  const t = translator("en");
 
   if (argv.length === 0 || ["help", "--help", "-h"].includes(argv[0]!)) {
     help(out);
@@ -86,8 +88,16 @@ export async function runCli(argv: readonly string[], deps: RunDeps = {}): Promi
     // One command at a time: a small pool keeps the CLI inside the connection budget.
     const openDb =
       deps.openDb ??
-      ((c: Config) =>
-        openDatabase({ url: c.DATABASE_URL, dataDir: c.DATA_DIR, poolSize: Math.min(2, c.DB_POOL_SIZE) }));
+      (async (c: Config) => {
+        const { openDatabase } = await import("../db/index.js");
+        return openDatabase({
+          url: c.DATABASE_URL,
+          dataDir: c.DATA_DIR,
+          poolSize: Math.min(2, c.DB_POOL_SIZE),
+          // A command reads and writes a few rows: a small buffer pool opens faster.
+          sharedBuffers: "16MB",
+        });
+      });
     let opening: Promise<Database> | undefined;
     const ctx: CliContext = {
       config,
@@ -104,6 +114,7 @@ export async function runCli(argv: readonly string[], deps: RunDeps = {}): Promi
     };
     return (await command.run(ctx, args)) ?? 0;
   } catch (e) {
+    const t = translator("en");
     if (e instanceof ValidationError) {
       err(t("common:errors.validation", { count: e.errors.length }));
       for (const row of e.errors) err(`  ${describeRowError(row, t)}`);

@@ -1,13 +1,12 @@
 /**
  * Opens the database: PGlite in a local folder by default, PostgreSQL when a URL is given.
  * Migrations in prisma/migrations are applied on open (re-applying applies nothing).
+ * Each engine's driver is loaded only when that engine is opened.
  */
 import { mkdirSync } from "node:fs";
 import path from "node:path";
-import { PGlite } from "@electric-sql/pglite";
-import { PrismaPg } from "@prisma/adapter-pg";
+import type { PGlite } from "@electric-sql/pglite";
 import type { SqlDriverAdapterFactory } from "@prisma/driver-adapter-utils";
-import { PrismaPGlite } from "pglite-prisma-adapter";
 import { PrismaClient } from "../generated/prisma/client.js";
 import { acquireFolderLock } from "./folder-lock.js";
 import { applyMigrations } from "./schema-engine.js";
@@ -40,11 +39,18 @@ export interface OpenOptions {
   poolSize?: number;
   /** Wraps the driver adapter (tests: a database that fails on cue). */
   wrapAdapter?: (factory: SqlDriverAdapterFactory) => SqlDriverAdapterFactory;
+  /**
+   * PGlite: the size of its buffer pool (PostgreSQL's shared_buffers, 128MB unless given).
+   * Opening fills the whole pool, so a short-lived process (the command-line tool) starts
+   * faster and in less memory with a small one ("16MB").
+   */
+  sharedBuffers?: string;
 }
 
 export async function openDatabase(opts: OpenOptions): Promise<Database> {
   const migrate = opts.migrate ?? true;
   if (opts.url) {
+    const { PrismaPg } = await import("@prisma/adapter-pg");
     const factory = new PrismaPg({
       connectionString: opts.url,
       max: opts.poolSize ?? DEFAULT_POOL_SIZE,
@@ -56,15 +62,22 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
     return { prisma, engine: "postgres", applied, close: () => prisma.$disconnect() };
   }
 
+  const [{ PGlite }, { PrismaPGlite }] = await Promise.all([
+    import("@electric-sql/pglite"),
+    import("pglite-prisma-adapter"),
+  ]);
+  const startParams = opts.sharedBuffers
+    ? { startParams: [...PGlite.defaultStartParams, "-c", `shared_buffers=${opts.sharedBuffers}`] }
+    : {};
   let release = () => {};
   let pglite: PGlite;
   if (opts.pgliteImage) {
-    pglite = new PGlite({ loadDataDir: opts.pgliteImage });
+    pglite = new PGlite({ loadDataDir: opts.pgliteImage, ...startParams });
   } else {
     const dir = path.resolve(opts.dataDir ?? "./data", "db");
     mkdirSync(path.dirname(dir), { recursive: true });
     release = acquireFolderLock(`${dir}.lock`);
-    pglite = new PGlite(dir);
+    pglite = new PGlite(dir, startParams);
   }
   try {
     await pglite.waitReady;

@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
+import ExcelJS from "exceljs";
 import { afterAll, describe, expect, it } from "vitest";
 import "../../src/cli/db-commands.js";
 import "../../src/cli/directory-commands.js";
@@ -164,17 +165,32 @@ describe("command line", () => {
     commands.delete("plan template");
   });
 
-  it("runs as a process: `npx tsx src/cli/index.ts demo` on an embedded database folder, exit code 1 on errors", async () => {
+  it("runs as a process, as `npm run cli` starts it (node scripts/cli.mjs, from its bundle), on an embedded database folder; exit code 1 on errors", async () => {
     const dataDir = path.join(tmp, "data");
     const env = { ...process.env, DATA_DIR: dataDir, DATABASE_URL: "", TZ: "UTC", BOT_USERNAME: "" };
     const opts = { cwd: PROJECT_ROOT, env, timeout: 120_000 };
-    const first = await run("npx", ["tsx", "src/cli/index.ts", "demo"], opts);
+    const cli = (...args: string[]) => run(process.execPath, ["scripts/cli.mjs", ...args], opts);
+    const first = await cli("demo");
     expect(first.stdout).toContain("demo-aimag (Аймгийн Засаг даргын Тамгын газар): organisation created");
     expect(existsSync(path.join(dataDir, "db"))).toBe(true);
-    const failed = await run("npx", ["tsx", "src/cli/index.ts", "directory", "import", BROKEN], opts).catch(
-      (e: { code: number; stderr: string }) => e,
-    );
+    const failed = await cli("directory", "import", BROKEN).catch((e: { code: number; stderr: string }) => e);
     expect(failed).toMatchObject({ code: 1 });
     expect((failed as { stderr: string }).stderr).toContain("Unknown unit code «NOPE».");
-  }, 180_000);
+
+    const invite = await cli("invite", "vansemberuu", "--org", "demo-aimag");
+    expect(invite.stdout).toMatch(/^ {2}\?start=inv_[\w-]{24}$/m);
+
+    // The templates, written by the bundled exceljs, read back by the unbundled one and by the tool.
+    const plan = path.join(tmp, "process-plan.xlsx");
+    await cli("plan", "template", plan, "--lang", "en");
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(plan);
+    expect(wb.worksheets.length).toBeGreaterThan(1);
+    expect(wb.worksheets[0]!.getRow(1).values).toContain("Measure");
+    const directory = path.join(tmp, "process-directory.xlsx");
+    expect((await cli("directory", "template", directory)).stdout).toContain("Wrote");
+    expect((await cli("directory", "import", directory)).stdout).toContain(
+      "example-office (Жишээ аймгийн Засаг даргын Тамгын газар): organisation created",
+    );
+  }, 240_000);
 });
