@@ -21,6 +21,7 @@ import type { PeriodKind, Rating, ReportStatus } from "../generated/prisma/enums
 import type { Clock } from "../shared/clock.js";
 import type { PayloadValue } from "../scheduling/outbox.js";
 import { DomainError } from "../shared/errors.js";
+import { hasWords } from "../shared/text.js";
 import { takeRequestKey } from "../shared/request-key.js";
 import { accessTo, actorOrg, check, forbidden, notFound, type PersonBrief, reviewersOf } from "./access.js";
 import { currentPeriod, type PeriodView, periodView } from "./calendar.js";
@@ -214,6 +215,7 @@ export class ReviewService {
     const requestKey = takeRequestKey();
     const text = String(comment ?? "").trim();
     if (!text) throw new DomainError("reporting:validation.commentRequired");
+    if (!hasWords(text)) throw new DomainError("reporting:validation.noWords");
     if (text.length > 2000)
       throw new DomainError("reporting:validation.tooLong", { max: 2000, length: text.length });
     const { report, access } = await this.load(actor, reportId);
@@ -276,6 +278,7 @@ export class ReviewService {
       throw new DomainError("reporting:errors.cannotRate");
     }
     const why = String(reason ?? "").trim() || null;
+    if (why && !hasWords(why)) throw new DomainError("reporting:validation.noWords");
     if (why && why.length > 2000)
       throw new DomainError("reporting:validation.tooLong", { max: 2000, length: why.length });
     if (report.suggestedRating && rating !== report.suggestedRating && !why) {
