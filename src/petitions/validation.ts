@@ -131,11 +131,13 @@ export function validateName(raw: unknown): FieldResult<string> {
 }
 
 /**
- * The petitioner's address. When not required an empty answer gives `value: null`.
+ * The petitioner's address, in words (not only emoji or symbols). When not required an
+ * empty answer gives `value: null`.
  */
 export function validateAddress(raw: unknown, required = true): FieldResult<string | null> {
   const address = oneLine(raw);
   if (address.length === 0) return required ? fail("petitions:errors.addressRequired") : ok(null);
+  if (!hasWords(address)) return fail("petitions:errors.noWords");
   if (address.length < ADDRESS_MIN) return fail("petitions:errors.addressTooShort", { min: ADDRESS_MIN });
   if (address.length > ADDRESS_MAX) return fail("petitions:errors.addressTooLong", { max: ADDRESS_MAX });
   return ok(address);

@@ -6,6 +6,7 @@
  * is pure: no database, no clock.
  */
 import type { TargetType } from "../generated/prisma/enums.js";
+import { hasWords } from "../shared/text.js";
 
 /** A reader's verdict: a value, or a locale key (with params) saying what is wrong. */
 export type Parsed<T> = { ok: true; value: T } | { ok: false; key: string; params?: Record<string, unknown> };
@@ -375,7 +376,7 @@ export type AchievedCheck =
 /**
  * Validates the achieved level an official types, against the measure's target type:
  * PERCENT "92", "92%", "92,5", "70% 85%", "150" (0–1000: over the target is allowed); COUNT "3", "4 удаа", "3 60" (whole,
- * not negative); BOOLEAN "тийм"/"үгүй"/"yes"/"no"/1/0; TEXT anything up to 2000 characters.
+ * not negative); BOOLEAN "тийм"/"үгүй"/"yes"/"no"/1/0; TEXT words up to 2000 characters.
  */
 export function validateAchieved(targetType: TargetType, input: unknown): AchievedCheck {
   const text = normalizeCell(input);
@@ -410,6 +411,7 @@ export function validateAchieved(targetType: TargetType, input: unknown): Achiev
       return { ok: true, value: v, text };
     }
     default:
+      if (!hasWords(text)) return refuse("reporting:validation.noWords");
       return { ok: true, value: null, text };
   }
 }
@@ -453,10 +455,14 @@ export function validateCompletion(input: unknown): Parsed<number> {
   return ok(Math.round(n));
 }
 
-/** A narrative of what was done: trimmed, at most 2000 characters (seed 003). Empty → null. */
+/**
+ * A narrative of what was done: trimmed, in words (not only emoji or symbols), at most 2000
+ * characters (seed 003). Empty → null.
+ */
 export function validateNarrative(input: unknown): Parsed<string | null> {
   const text = String(input ?? "").trim();
   if (!text) return ok(null);
+  if (!hasWords(text)) return fail("reporting:validation.noWords");
   if (text.length > NARRATIVE_MAX) {
     return fail("reporting:validation.tooLong", { max: NARRATIVE_MAX, length: text.length });
   }

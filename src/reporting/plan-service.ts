@@ -16,6 +16,7 @@ import type { PerformancePlan, Prisma, PrismaClient } from "../generated/prisma/
 import type { GoalSection, PeriodKind, PlanStatus, TargetType } from "../generated/prisma/enums.js";
 import type { Clock } from "../shared/clock.js";
 import { DomainError } from "../shared/errors.js";
+import { hasWords } from "../shared/text.js";
 import type { Tx } from "../shared/types.js";
 import { type Access, accessTo, check, notFound, reviewersOf } from "./access.js";
 import { ensureYear, isDueIn } from "./calendar.js";
@@ -347,6 +348,7 @@ export class PlanService {
   async returnPlan(actor: Actor, planId: number, comment: string): Promise<PlanView> {
     const text = comment?.trim() ?? "";
     if (!text) throw new DomainError("reporting:validation.commentRequired");
+    if (!hasWords(text)) throw new DomainError("reporting:validation.noWords");
     if (text.length > 2000)
       throw new DomainError("reporting:validation.tooLong", { max: 2000, length: text.length });
     const { plan } = await this.planFor(actor, planId, (a) => a.reviewer);

@@ -9,6 +9,7 @@ import type { PrismaClient } from "../generated/prisma/client.js";
 import type { PeriodKind, Rating, ReportStatus } from "../generated/prisma/enums.js";
 import { formatDate } from "../i18n.js";
 import { DomainError } from "../shared/errors.js";
+import { takeRequestKey } from "../shared/request-key.js";
 import type { Tx } from "../shared/types.js";
 import { accessTo, check, forbidden, notFound, requireStaffOrAdmin, reviewersOf } from "./access.js";
 import { currentPeriod, isDueIn, nextPeriod } from "./calendar.js";
@@ -25,6 +26,7 @@ import {
   type ReportView,
   sortedEntries,
 } from "./report-view.js";
+import { addReportEvent, alreadyDone } from "./report-events.js";
 import { ReportCore } from "./report-core.js";
 import { EDITABLE } from "./report-input.js";
 
@@ -316,10 +318,15 @@ export class ReportLifecycle {
   /**
    * Hands the report to the head: every measure answered or declared not due → SUBMITTED, with the
    * overall completion, the suggested rating and the late flag; the reviewers are notified.
-   * `repeatable`: a report already submitted is returned as it is (the same submission
-   * repeated by a replayed update) instead of refused.
+   * The same request repeated (a replayed update, src/shared/request-key.ts) returns the
+   * report it submitted. `repeatable`: a report already submitted is returned as it is
+   * instead of refused (a conversation begun before request keys existed).
    */
   async submit(actor: Actor, reportId: number, opts: { repeatable?: boolean } = {}): Promise<ReportView> {
+    const requestKey = takeRequestKey();
+    if (await alreadyDone(this.prisma, requestKey)) {
+      return this.core.view(await this.core.readable(actor, reportId), actor);
+    }
     if (opts.repeatable) {
       // The same submission repeated (a replayed update): the report it left.
       const current = await loadReport(this.prisma, reportId);
@@ -355,6 +362,14 @@ export class ReportLifecycle {
         },
       });
       if (res.count !== 1) throw new DomainError("reporting:errors.notEditable");
+      await addReportEvent(tx, {
+        reportId: report.id,
+        type: "SUBMITTED",
+        actorPersonId: actor.personId,
+        data: { late, overallCompletion: overall, suggestedRating: suggested },
+        requestKey,
+        at: now,
+      });
       await notifyPeople(
         tx,
         reviewers.map((r) => r.id),

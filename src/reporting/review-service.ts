@@ -21,11 +21,14 @@ import type { PeriodKind, Rating, ReportStatus } from "../generated/prisma/enums
 import type { Clock } from "../shared/clock.js";
 import type { PayloadValue } from "../scheduling/outbox.js";
 import { DomainError } from "../shared/errors.js";
+import { hasWords } from "../shared/text.js";
+import { takeRequestKey } from "../shared/request-key.js";
 import { accessTo, actorOrg, check, forbidden, notFound, type PersonBrief, reviewersOf } from "./access.js";
 import { currentPeriod, type PeriodView, periodView } from "./calendar.js";
 import { reportDuties, SUBMITTED_STATUSES } from "./due.js";
 import { notifyPeople, ownReportButtons } from "./notify.js";
 import { isRating, RATINGS } from "./rating.js";
+import { addReportEvent, alreadyDone } from "./report-events.js";
 import { type LoadedReport, loadReport, type ReportView, reportView } from "./report-view.js";
 
 export interface ReviewView extends ReportView {
@@ -174,9 +177,16 @@ export class ReviewService {
     return out;
   }
 
+  /**
+   * The head's decisions (approve, return, rate) are safe to repeat: the same request
+   * (a replayed update, src/shared/request-key.ts) finds its history entry and returns the
+   * report as it left it.
+   */
   async approve(actor: Actor, reportId: number): Promise<ReportView> {
+    const requestKey = takeRequestKey();
     const { report, access } = await this.load(actor, reportId);
     check(access.reviewer);
+    if (await alreadyDone(this.prisma, requestKey)) return this.view(actor, report.id);
     const now = this.deps.clock.now();
     await this.prisma.$transaction(async (tx) => {
       const res = await tx.report.updateMany({
@@ -184,6 +194,13 @@ export class ReviewService {
         data: { status: "APPROVED", reviewerId: actor.personId, reviewedAt: now },
       });
       if (res.count !== 1) throw new DomainError("reporting:errors.reportNotSubmitted");
+      await addReportEvent(tx, {
+        reportId: report.id,
+        type: "APPROVED",
+        actorPersonId: actor.personId,
+        requestKey,
+        at: now,
+      });
       await notifyPeople(tx, [report.personId], "report.approved", `report.approved:${report.id}`, {
         key: "reporting:notify.reportApproved",
         params: { year: report.period.year, period: { t: `reporting:period.name.${report.period.kind}` } },
@@ -195,12 +212,15 @@ export class ReviewService {
 
   /** Back to the official with a comment; the report becomes editable again. */
   async returnReport(actor: Actor, reportId: number, comment: string): Promise<ReportView> {
+    const requestKey = takeRequestKey();
     const text = String(comment ?? "").trim();
     if (!text) throw new DomainError("reporting:validation.commentRequired");
+    if (!hasWords(text)) throw new DomainError("reporting:validation.noWords");
     if (text.length > 2000)
       throw new DomainError("reporting:validation.tooLong", { max: 2000, length: text.length });
     const { report, access } = await this.load(actor, reportId);
     check(access.reviewer);
+    if (await alreadyDone(this.prisma, requestKey)) return this.view(actor, report.id);
     const now = this.deps.clock.now();
     await this.prisma.$transaction(async (tx) => {
       const res = await tx.report.updateMany({
@@ -217,6 +237,14 @@ export class ReviewService {
         },
       });
       if (res.count !== 1) throw new DomainError("reporting:errors.reportNotSubmitted");
+      await addReportEvent(tx, {
+        reportId: report.id,
+        type: "RETURNED",
+        actorPersonId: actor.personId,
+        note: text,
+        requestKey,
+        at: now,
+      });
       await notifyPeople(
         tx,
         [report.personId],
@@ -238,16 +266,19 @@ export class ReviewService {
 
   /** Rates a submitted or approved report; a rating other than the suggested one needs a reason. */
   async rate(actor: Actor, reportId: number, rating: Rating, reason?: string | null): Promise<ReportView> {
+    const requestKey = takeRequestKey();
     if (!isRating(rating)) throw new DomainError("reporting:errors.badRating");
     const { report, access } = await this.load(actor, reportId);
     if (!access.reviewer && access.evaluation && !this.canRate(access, report.period.kind)) {
       throw new DomainError("reporting:errors.evaluationPeriodOnly");
     }
     check(this.canRate(access, report.period.kind));
+    if (await alreadyDone(this.prisma, requestKey)) return this.view(actor, report.id);
     if (report.status !== "SUBMITTED" && report.status !== "APPROVED") {
       throw new DomainError("reporting:errors.cannotRate");
     }
     const why = String(reason ?? "").trim() || null;
+    if (why && !hasWords(why)) throw new DomainError("reporting:validation.noWords");
     if (why && why.length > 2000)
       throw new DomainError("reporting:validation.tooLong", { max: 2000, length: why.length });
     if (report.suggestedRating && rating !== report.suggestedRating && !why) {
@@ -260,6 +291,15 @@ export class ReviewService {
       await tx.report.update({
         where: { id: report.id },
         data: { rating, ratingReason: why, ratedById: actor.personId, ratedAt: now },
+      });
+      await addReportEvent(tx, {
+        reportId: report.id,
+        type: "RATED",
+        actorPersonId: actor.personId,
+        note: why,
+        data: { rating },
+        requestKey,
+        at: now,
       });
       await notifyPeople(
         tx,

@@ -114,14 +114,10 @@ export async function actorOfChat(tb: TestBot, telegramId: number) {
 }
 
 /**
- * Fills in and submits the current period's report through the report service (for tests
- * about what happens after submission). Returns the report id.
+ * Fills in every measure of the current period's report through the report service, ready
+ * to submit. Returns the report id.
  */
-export async function submitThroughService(
-  tb: TestBot,
-  telegramId: number,
-  completion = 100,
-): Promise<number> {
+export async function fillThroughService(tb: TestBot, telegramId: number, completion = 100): Promise<number> {
   const actor = await actorOfChat(tb, telegramId);
   const reports = tb.deps.services.reporting.reports;
   const view = await reports.openReport(actor);
@@ -133,8 +129,21 @@ export async function submitThroughService(
       completion,
     });
   }
-  await reports.submit(actor, view.id);
   return view.id;
+}
+
+/**
+ * Fills in and submits the current period's report through the report service (for tests
+ * about what happens after submission). Returns the report id.
+ */
+export async function submitThroughService(
+  tb: TestBot,
+  telegramId: number,
+  completion = 100,
+): Promise<number> {
+  const reportId = await fillThroughService(tb, telegramId, completion);
+  await tb.deps.services.reporting.reports.submit(await actorOfChat(tb, telegramId), reportId);
+  return reportId;
 }
 
 /** The chat as a readable transcript (bot and user lines, buttons in brackets). */

@@ -15,7 +15,7 @@ import {
   roleNames,
   rolesToMask,
 } from "../features/admin-views.js";
-import { attempt, askPerson, cancelled } from "./admin-steps.js";
+import { attempt, askPerson, cancelled, inLetters } from "./admin-steps.js";
 import { type BotConversation, conversationNames, makeKit } from "./kit.js";
 
 export const FIND_PERSON = "admin-find-person";
@@ -54,7 +54,11 @@ async function addPersonConversation(conversation: BotConversation, _ctx: ConvCo
   let step: AddStep = "name";
   for (;;) {
     if (step === "name") {
-      const a = await kit.askText(t("admin:addPerson.askName"), { max: 200, min: 2, nav: ["cancel"] });
+      const a = await kit.askText(t("admin:addPerson.askName"), {
+        max: 200,
+        nav: ["cancel"],
+        validate: inLetters,
+      });
       if (a.nav) return cancelled(kit, orgId);
       fullName = a.value;
       step = "unit";

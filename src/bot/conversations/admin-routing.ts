@@ -10,7 +10,7 @@ import { PetitionKind } from "../../generated/prisma/enums.js";
 import type { BotContext, ConvContext } from "../context.js";
 import { topicsOf, unitsOf } from "../../directory/admin-queries.js";
 import { adminAction, backToMenu, ruleText, topicName } from "../features/admin-views.js";
-import { attempt, askPerson, cancelled } from "./admin-steps.js";
+import { attempt, askPerson, cancelled, inLetters } from "./admin-steps.js";
 import { type BotConversation, conversationNames, makeKit } from "./kit.js";
 
 export const ADD_TOPIC = "admin-add-topic";
@@ -30,15 +30,19 @@ async function addTopicConversation(conversation: BotConversation, _ctx: ConvCon
   let step: "name" | "nameEn" | "address" = "name";
   for (;;) {
     if (step === "name") {
-      const a = await kit.askText(t("admin:addTopic.askName"), { max: 200, min: 2, nav: ["cancel"] });
+      const a = await kit.askText(t("admin:addTopic.askName"), {
+        max: 200,
+        nav: ["cancel"],
+        validate: inLetters,
+      });
       if (a.nav) return cancelled(kit, orgId);
       name = a.value;
       step = "nameEn";
     } else if (step === "nameEn") {
       const a = await kit.askText(t("admin:addTopic.askNameEn", { name }), {
         max: 200,
-        min: 2,
         nav: ["skip", "back", "cancel"],
+        validate: inLetters,
       });
       if (a.nav === "back") step = "name";
       else if (a.nav === "cancel") return cancelled(kit, orgId);

@@ -5,9 +5,10 @@
  */
 import type { InlineKeyboardButton } from "grammy/types";
 import { DomainError } from "../../shared/errors.js";
+import { hasLetters } from "../../shared/text.js";
 import { type AdminPersonMatch, findPeople } from "../../directory/admin-queries.js";
 import { backToMenu, personOption } from "../features/admin-views.js";
-import type { Answer, Kit, Nav } from "./kit.js";
+import type { Answer, Check, Kit, Nav } from "./kit.js";
 
 /** The call's result, or null after telling the admin why the service refused. */
 export async function attempt<R>(kit: Kit, fn: () => Promise<R>): Promise<{ value: R } | null> {
@@ -18,6 +19,11 @@ export async function attempt<R>(kit: Kit, fn: () => Promise<R>): Promise<{ valu
     await kit.say(kit.t(err.key, err.params));
     return null;
   }
+}
+
+/** A name typed by the admin (a person, a topic): at least two letters. */
+export function inLetters(text: string): Check<string> {
+  return hasLetters(text) ? { ok: true, value: text } : { ok: false, key: "admin:nameLetters" };
 }
 
 export function menuButton(kit: Kit, orgId: number): InlineKeyboardButton[][] {

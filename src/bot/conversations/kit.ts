@@ -91,6 +91,8 @@ export interface Kit {
 const NAV_PREFIX = "nav:";
 /** How a transient failure is kept in the conversation's log (see `external`). */
 const TRANSIENT_MARK = "transientFailure";
+/** What middlewares/sanitize.ts puts in place of a broken character. */
+const DAMAGED = "\uFFFD";
 /** Callback data of a step's own option buttons: `opt:<index>`. */
 export const OPTION_PREFIX = "opt:";
 
@@ -219,6 +221,14 @@ export async function makeKit(conversation: BotConversation, name: string): Prom
       const ctx = await conversation.wait();
       const data = ctx.callbackQuery?.data;
       if (data !== undefined) {
+        const pressedOn = ctx.callbackQuery?.message?.message_id;
+        const own = data.startsWith(NAV_PREFIX) || data.startsWith(OPTION_PREFIX);
+        if (own && pressedOn !== undefined && !prompts.includes(pressedOn)) {
+          // A button of an earlier question (a client that kept it after it was taken
+          // off, a double tap): its "opt:0" or "Skip" must not act on this question.
+          await ctx.answerCallbackQuery({ text: t("common:conversation.earlierButton") });
+          continue;
+        }
         if (data.startsWith(NAV_PREFIX)) {
           const nav = data.slice(NAV_PREFIX.length) as Nav;
           if ((opts?.nav ?? []).includes(nav) || nav === "cancel") {
@@ -240,6 +250,13 @@ export async function makeKit(conversation: BotConversation, name: string): Prom
       }
       if (ctx.editedMessage) {
         await send(t("common:unhandled.edited"));
+        continue;
+      }
+      if ([ctx.message?.text, ctx.message?.caption].some((s) => s?.includes(DAMAGED))) {
+        // Half of an emoji or another broken character (middlewares/sanitize.ts put "�" in
+        // its place): not kept as an answer; the user sends it again.
+        await send(t("common:conversation.damaged"));
+        await ask();
         continue;
       }
       const verdict = await handle(ctx);
@@ -270,13 +287,17 @@ export async function makeKit(conversation: BotConversation, name: string): Prom
       return step(prompt, opts, async (ctx) => {
         if (ctx.callbackQuery) return { ok: false, key: "common:conversation.textExpected" };
         const text = ctx.message?.text?.trim();
-        if (text === undefined) return { ok: false, key: "common:conversation.textExpected" };
+        // Nothing left after trimming (a message of NULs, removed by middlewares/sanitize.ts)
+        // is no answer, not even to an optional question.
+        if (!text) return { ok: false, key: "common:conversation.textExpected" };
         // The field's own limit, in characters as people count them (an emoji is one); a
-        // field's validator says it in the field's words.
+        // field's validator says it in the field's words. Over the limit, another refusal
+        // of the validator is not said: it may quote the text, which would not fit.
         const length = [...text].length;
         if (opts?.validate) {
           const verdict = opts.validate(text);
-          if (!verdict.ok || length <= max) return verdict;
+          if (length <= max) return verdict;
+          if (!verdict.ok && verdict.params && "max" in verdict.params) return verdict;
         }
         if (length > max) return { ok: false, key: "common:conversation.tooLong", params: { length, max } };
         if (text.length < (opts?.min ?? 1)) return { ok: false, key: "common:conversation.textExpected" };

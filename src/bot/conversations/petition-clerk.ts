@@ -6,7 +6,7 @@ import { createConversation } from "@grammyjs/conversations";
 import type { InlineKeyboardButton } from "grammy/types";
 import { type PersonMatch, searchPeople } from "../../directory/people-search.js";
 import { assignmentCandidates, assignmentState } from "../../petitions/staff-queries.js";
-import { validateOptionalNote } from "../../petitions/validation.js";
+import { hasWords, validateOptionalNote } from "../../petitions/validation.js";
 import { action } from "../../shared/actions.js";
 import { DomainError } from "../../shared/errors.js";
 import type { BotContext, ConvContext } from "../context.js";
@@ -19,6 +19,9 @@ export const ASSIGN = "petition-assign";
 export const SEARCH = "petition-search";
 conversationNames[ASSIGN] = "petitionsBot:assign.name";
 conversationNames[SEARCH] = "petitionsBot:search.name";
+
+/** A name or personnel code to search for (it is quoted back when nobody matches). */
+const QUERY_MAX = 100;
 
 /** Errors after which another person can be chosen. */
 const CHOOSE_AGAIN = new Set([
@@ -68,7 +71,12 @@ async function assignConversation(conversation: BotConversation, ctx: ConvContex
       person = suggested.find((c) => `opt:p${c.id}` === data);
       if (!person) continue;
     } else {
-      const query = r.value.message?.text ?? "";
+      const query = (r.value.message?.text ?? "").trim();
+      const length = [...query].length;
+      if (length > QUERY_MAX) {
+        await kit.say(t("common:conversation.tooLong", { length, max: QUERY_MAX }));
+        continue;
+      }
       const matches: PersonMatch[] = await kit.call((_s, outer) =>
         searchPeople(outer.deps.prisma, outer.actor, outer.actor.orgId ?? 0, query),
       );
@@ -128,7 +136,11 @@ async function assignConversation(conversation: BotConversation, ctx: ConvContex
 async function searchConversation(conversation: BotConversation, _ctx: ConvContext) {
   const kit = await makeKit(conversation, "petitionsBot:search.name");
   const { t } = kit;
-  const q = await kit.askText(t("petitionsBot:search.ask"), { max: 100, nav: ["cancel"] });
+  const q = await kit.askText(t("petitionsBot:search.ask"), {
+    max: QUERY_MAX,
+    nav: ["cancel"],
+    validate: (s) => (hasWords(s) ? { ok: true, value: s } : { ok: false, key: "petitions:errors.noWords" }),
+  });
   if (q.nav) return kit.say(t("petitionsBot:staff.cancelled"));
   const found = await attempt(kit, () => kit.call((s, outer) => s.petitions.search(outer.actor, q.value)));
   if (!found) return;

@@ -14,6 +14,7 @@ import type { IntakeOptions, Named } from "../../petitions/types.js";
 import {
   ADDRESS_MAX,
   type AttachmentInput,
+  hasWords,
   MESSAGE_MAX,
   NAME_MAX,
   validateAddress,
@@ -475,11 +476,15 @@ export async function compose<R>(
     }
     if (data !== undefined) continue;
     const m = c.message;
-    // The limit is checked as each part arrives (and for the whole): a part that would
-    // pass it is refused at once and not kept.
+    // Each part is checked as it arrives (and the limit for the whole): a part in no words
+    // (emoji or symbols alone) or one that would pass the limit is refused at once and not kept.
     const addText = async (s: string | undefined): Promise<boolean> => {
       const x = s?.trim();
       if (!x) return true;
+      if (!hasWords(x)) {
+        await kit.say(t("petitions:errors.noWords"));
+        return false;
+      }
       const joined = message.text ? `${message.text}\n\n${x}` : x;
       if ([...joined].length > MESSAGE_MAX) {
         await kit.say(t("petitions:errors.tooLong", { max: MESSAGE_MAX }));
@@ -493,9 +498,10 @@ export async function compose<R>(
     } else if (message.files.length >= opts.maxFiles) {
       await kit.say(t("petitions:errors.tooManyAttachments", { max: opts.maxFiles }));
     } else {
-      const file = [...(m?.caption ?? "")].length > MESSAGE_MAX ? null : await acceptFile(kit, m);
+      const captionTooLong = [...(m?.caption ?? "")].length > MESSAGE_MAX;
+      const file = captionTooLong ? null : await acceptFile(kit, m);
       if (file && (await addText(m?.caption))) message.files.push(file);
-      else if (!file && m?.caption) await kit.say(t("petitions:errors.tooLong", { max: MESSAGE_MAX }));
+      else if (captionTooLong) await kit.say(t("petitions:errors.tooLong", { max: MESSAGE_MAX }));
     }
     prompt = status();
   }

@@ -5,6 +5,7 @@
 import { createConversation } from "@grammyjs/conversations";
 import type { BotContext, ConvContext } from "../context.js";
 import { type BotConversation, conversationNames, makeKit } from "./kit.js";
+import { inWords } from "./report-input.js";
 import { attempt } from "./report-steps.js";
 
 export const PLAN_RETURN = "planReturn";
@@ -18,7 +19,7 @@ async function planReturnConversation(conversation: BotConversation, _ctx: ConvC
   if (!plan.ok) return kit.say(t(plan.error.key, plan.error.params));
   const comment = await kit.askText(
     t("reportingBot:planReview.askComment", { name: plan.value.personName, year: plan.value.year }),
-    { max: 2000, nav: ["cancel"] },
+    { max: 2000, nav: ["cancel"], validate: inWords },
   );
   if (comment.nav) return kit.say(t("reportingBot:planReview.notReturned"));
   const done = await attempt(() =>

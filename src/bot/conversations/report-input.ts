@@ -6,6 +6,7 @@
 import { InlineKeyboard } from "grammy";
 import type { InlineKeyboardButton } from "grammy/types";
 import { DomainError } from "../../shared/errors.js";
+import { hasWords } from "../../shared/text.js";
 import { type Answer, type Check, type Kit, type Nav, OPTION_PREFIX as OPT } from "./kit.js";
 
 export type Outcome<T> = { ok: true; value: T } | { ok: false; error: DomainError };
@@ -111,6 +112,12 @@ export async function pick(
     ? options.find((o) => `${OPT}${o.value}` === data)
     : options.find((o) => o.label === a.value.message?.text?.trim());
   return { value: chosen?.value ?? "" };
+}
+
+/** A comment, reason or result: in words or figures, not only emoji or symbols. */
+export function inWords(text: string): Check<string> {
+  if (!text) return { ok: false, key: "reporting:validation.empty" };
+  return hasWords(text) ? { ok: true, value: text } : { ok: false, key: "reporting:validation.noWords" };
 }
 
 export function asCheck<T>(

@@ -9,6 +9,7 @@ import type { Rating } from "../../generated/prisma/enums.js";
 import type { BotContext, ConvContext } from "../context.js";
 import { percent, periodLabel, ratingLabel } from "../features/reporting-format.js";
 import { type BotConversation, conversationNames, makeKit } from "./kit.js";
+import { inWords } from "./report-input.js";
 import { attempt, pick } from "./report-steps.js";
 
 export const REPORT_RETURN = "reportReturn";
@@ -30,7 +31,7 @@ async function returnConversation(conversation: BotConversation, _ctx: ConvConte
       name: view.personName,
       period: periodLabel(t, view.period.kind, view.period.year),
     }),
-    { max: 2000, nav: ["cancel"] },
+    { max: 2000, nav: ["cancel"], validate: inWords },
   );
   if (comment.nav) return kit.say(t("reportingBot:review.notReturned"));
   const done = await attempt(() =>
@@ -77,7 +78,7 @@ async function rateConversation(conversation: BotConversation, _ctx: ConvContext
           rating: ratingLabel(t, rating),
           suggested: ratingLabel(t, suggested),
         }),
-        { max: 2000, nav: ["back", "cancel"] },
+        { max: 2000, nav: ["back", "cancel"], validate: inWords },
       );
       if (why.nav === "back") continue;
       if (why.nav) return kit.say(t("reportingBot:review.notRated"));

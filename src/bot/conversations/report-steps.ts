@@ -18,7 +18,16 @@ import type { AnswerPatch } from "../../reporting/report-service.js";
 import type { EntryView } from "../../reporting/report-view.js";
 import { measureCard, percent, short } from "../features/reporting-format.js";
 import { type Kit, type Nav, OPTION_PREFIX as OPT } from "./kit.js";
-import { askInput, asCheck, attempt, isRetryable, type Outcome, optionRows, pick } from "./report-input.js";
+import {
+  askInput,
+  asCheck,
+  attempt,
+  inWords,
+  isRetryable,
+  type Outcome,
+  optionRows,
+  pick,
+} from "./report-input.js";
 
 export { attempt, pick } from "./report-input.js";
 export { taskFlow } from "./report-task.js";
@@ -161,7 +170,7 @@ export async function measureFlow(
         max: MESSAGE_MAX,
         options: keep(e.narrative),
         columns: 1,
-        parse: nonEmpty,
+        parse: inWords,
       });
       nav = a.nav;
       if (!a.nav) {

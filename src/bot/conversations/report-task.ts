@@ -4,10 +4,9 @@
  */
 import { NARRATIVE_MAX, validateCompletion } from "../../reporting/parse.js";
 import type { TaskView } from "../../reporting/report-view.js";
-import { hasWords } from "../../shared/text.js";
 import { percent, short } from "../features/reporting-format.js";
 import type { Kit } from "./kit.js";
-import { askInput, asCheck, attempt, isRetryable } from "./report-input.js";
+import { askInput, asCheck, attempt, inWords, isRetryable } from "./report-input.js";
 
 /**
  * Asks a task's title, result and completion (showing the current values when changing
@@ -31,8 +30,7 @@ export async function taskFlow(
       const a = await kit.askText(prompt, {
         max: 1000,
         nav: ["back", "leave", "cancel"],
-        validate: (s) =>
-          hasWords(s) ? { ok: true, value: s } : { ok: false, key: "reporting:validation.noWords" },
+        validate: inWords,
       });
       if (a.nav === "back" || a.nav === "skip") return { nav: "back" };
       if (a.nav) return { nav: a.nav };
@@ -43,7 +41,11 @@ export async function taskFlow(
         existing && result
           ? `${t("reportingBot:task.askResult")}\n${t("reportingBot:task.current", { value: short(result, 300) })}`
           : t("reportingBot:task.askResult");
-      const a = await kit.askText(prompt, { max: NARRATIVE_MAX, nav: ["back", "skip", "leave", "cancel"] });
+      const a = await kit.askText(prompt, {
+        max: NARRATIVE_MAX,
+        nav: ["back", "skip", "leave", "cancel"],
+        validate: inWords,
+      });
       if (a.nav === "back") {
         step = "title";
         continue;
