@@ -38,7 +38,10 @@ function countCalls(target: Queryable, names: string[]) {
       count++;
       if (log)
         console.log(
-          `[sql] ${String((args[0] as { sql?: string })?.sql ?? name.toUpperCase()).replace(/\s+/g, " ").trim().slice(0, 160)}`,
+          `[sql] ${String((args[0] as { sql?: string })?.sql ?? name.toUpperCase())
+            .replace(/\s+/g, " ")
+            .trim()
+            .slice(0, 160)}`,
         );
       return original(...args);
     };
