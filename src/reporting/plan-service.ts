@@ -16,6 +16,7 @@ import type { PerformancePlan, Prisma, PrismaClient } from "../generated/prisma/
 import type { GoalSection, PeriodKind, PlanStatus, TargetType } from "../generated/prisma/enums.js";
 import type { Clock } from "../shared/clock.js";
 import { DomainError } from "../shared/errors.js";
+import { takeRequestKey } from "../shared/request-key.js";
 import { hasWords } from "../shared/text.js";
 import type { Tx } from "../shared/types.js";
 import { type Access, accessTo, check, notFound, reviewersOf } from "./access.js";
@@ -322,12 +323,20 @@ export class PlanService {
 
   /** SUBMITTED → APPROVED by the reviewer; the version approved before is superseded. */
   async approvePlan(actor: Actor, planId: number): Promise<PlanView> {
+    const decisionKey = takeRequestKey();
     const { plan } = await this.planFor(actor, planId, (a) => a.reviewer);
+    if (await this.decided(decisionKey)) return this.getPlan(actor, plan.id);
     const now = this.deps.clock.now();
     await this.prisma.$transaction(async (tx) => {
       const res = await tx.performancePlan.updateMany({
         where: { id: plan.id, status: "SUBMITTED" },
-        data: { status: "APPROVED", decidedAt: now, decidedById: actor.personId, comment: null },
+        data: {
+          status: "APPROVED",
+          decidedAt: now,
+          decidedById: actor.personId,
+          comment: null,
+          decisionKey: decisionKey ?? null,
+        },
       });
       if (res.count !== 1)
         throw new DomainError("reporting:errors.planNotSubmitted", { status: plan.status });
@@ -344,19 +353,36 @@ export class PlanService {
     return this.getPlan(actor, plan.id);
   }
 
+  /**
+   * True when the request (src/shared/request-key.ts) already made its decision: a replayed
+   * approve or return answers with the plan as it left it.
+   */
+  private async decided(decisionKey: string | undefined): Promise<boolean> {
+    if (!decisionKey) return false;
+    return (await this.prisma.performancePlan.count({ where: { decisionKey } })) > 0;
+  }
+
   /** SUBMITTED → RETURNED by the reviewer, with a comment the official receives. */
   async returnPlan(actor: Actor, planId: number, comment: string): Promise<PlanView> {
+    const decisionKey = takeRequestKey();
     const text = comment?.trim() ?? "";
     if (!text) throw new DomainError("reporting:validation.commentRequired");
     if (!hasWords(text)) throw new DomainError("reporting:validation.noWords");
     if (text.length > 2000)
       throw new DomainError("reporting:validation.tooLong", { max: 2000, length: text.length });
     const { plan } = await this.planFor(actor, planId, (a) => a.reviewer);
+    if (await this.decided(decisionKey)) return this.getPlan(actor, plan.id);
     const now = this.deps.clock.now();
     await this.prisma.$transaction(async (tx) => {
       const res = await tx.performancePlan.updateMany({
         where: { id: plan.id, status: "SUBMITTED" },
-        data: { status: "RETURNED", decidedAt: now, decidedById: actor.personId, comment: text },
+        data: {
+          status: "RETURNED",
+          decidedAt: now,
+          decidedById: actor.personId,
+          comment: text,
+          decisionKey: decisionKey ?? null,
+        },
       });
       if (res.count !== 1)
         throw new DomainError("reporting:errors.planNotSubmitted", { status: plan.status });

@@ -1,6 +1,7 @@
 /**
  * Crash safety of the report's life through the real update path with the update ledger:
- * the official's Submit, and the head's approve, return and rate. The process "dies" at
+ * the official's Submit, the head's approve, return and rate, and the head's approve or
+ * return of a plan. The process "dies" at
  * each point between the service's commit and the update's done mark (after the commit,
  * after the conversation's state is written, just before the done mark, after a send);
  * a new process, a little later, recovers the update from the ledger and replays it.
@@ -15,7 +16,13 @@ import { ManualClock } from "../../src/shared/clock.js";
 import { createTestBot, type TestBot } from "../support/chat.js";
 import { useTestDatabase } from "../support/db.js";
 import { linkTelegram, seedOrganization, TG } from "../support/fixtures.js";
-import { approvedPlan, fillThroughService, IN_Q1_2026, submitThroughService } from "./report-helpers.js";
+import {
+  approvedPlan,
+  fillThroughService,
+  IN_Q1_2026,
+  sendPlan,
+  submitThroughService,
+} from "./report-helpers.js";
 
 const crash = (where: string) => new RetryLater(`simulated crash ${where}`);
 
@@ -312,5 +319,59 @@ describe("a crash after the head's approve, return or rating of a report, then t
     expect(await prisma.reportEvent.count({ where: { reportId, type: "APPROVED" } })).toBe(1);
     expect(await prisma.notification.count({ where: { kind: "report.approved" } })).toBe(1);
     expect(said(tb, TG.head, /went wrong/)).toEqual([]);
+  });
+});
+
+describe("a crash after the head's approve or return of a plan, then the replay", () => {
+  const db = useTestDatabase();
+
+  async function world() {
+    const { prisma } = db();
+    const fx = await seedOrganization(prisma);
+    await linkTelegram(prisma, TG.official, fx.people.official.id);
+    await linkTelegram(prisma, TG.head, fx.people.head.id);
+    const clock = new ManualClock(IN_Q1_2026);
+    const tb = await createTestBot(db(), { clock, ledger: true });
+    const official = tb.chat({ id: TG.official });
+    const head = tb.chat({ id: TG.head });
+    await sendPlan(tb, official);
+    await official.press("📤 Send for approval");
+    await tb.deliverOutbox();
+    return { prisma, tb, clock, head };
+  }
+
+  async function replay(tb: TestBot, clock: ManualClock) {
+    clock.advance(RESTART_MS);
+    const restarted = await tb.restart();
+    expect(await recover(restarted)).toBe(1);
+    expect(await tb.deps.prisma.processedUpdate.count({ where: { doneAt: null } })).toBe(0);
+  }
+
+  it("approve: approved once, the official told once, the head's confirmation sent", async () => {
+    const { prisma, tb, clock, head } = await world();
+    crashOnceAfter(tb.deps.services.reporting.plans, "approvePlan");
+    await expect(head.press("✅ Approve")).rejects.toThrow(/simulated crash/);
+    await replay(tb, clock);
+    expect((await prisma.performancePlan.findFirstOrThrow()).status).toBe("APPROVED");
+    expect(await prisma.notification.count({ where: { kind: "plan.approved" } })).toBe(1);
+    expect(said(tb, TG.head, /✅ Approved: the 2026 plan/)).toHaveLength(1);
+    expect(said(tb, TG.head, /not waiting|went wrong/)).toEqual([]);
+  });
+
+  it("return with a comment: returned once, the official told once, the head's confirmation sent", async () => {
+    const { prisma, tb, clock, head } = await world();
+    await head.press("↩️ Return");
+    crashOnceAfter(tb.deps.services.reporting.plans, "returnPlan");
+    await expect(head.send("Measure 1.2 needs a target for each quarter.")).rejects.toThrow(
+      /simulated crash/,
+    );
+    await replay(tb, clock);
+    expect(await prisma.performancePlan.findFirstOrThrow()).toMatchObject({
+      status: "RETURNED",
+      comment: "Measure 1.2 needs a target for each quarter.",
+    });
+    expect(await prisma.notification.count({ where: { kind: "plan.returned" } })).toBe(1);
+    expect(said(tb, TG.head, /The plan is returned to .* with your comment/)).toHaveLength(1);
+    expect(said(tb, TG.head, /not waiting|went wrong/)).toEqual([]);
   });
 });
