@@ -12,7 +12,8 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { PROJECT_ROOT } from "../src/db/schema-engine.js";
-import { type PlanRow, writePlanFile } from "../src/reporting/plan-import.js";
+import type { PlanRow } from "../src/reporting/plan-import.js";
+import { writePlanFile } from "../src/reporting/plan-template.js";
 
 const H1 = "2025.01.02-06.15";
 

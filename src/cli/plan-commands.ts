@@ -24,7 +24,7 @@ export const planTemplateCommand: CliCommand = {
     if (!isLocale(locale)) throw new UsageError("--lang takes mn or en.");
     if (existsSync(out) && !values.force)
       throw new UsageError(`${positionals[0]} exists; --force overwrites it.`);
-    const { planTemplate } = await import("../reporting/plan-import.js");
+    const { planTemplate } = await import("../reporting/plan-template.js");
     await writeFile(out, await planTemplate(locale, ext === ".csv" ? "csv" : "xlsx"));
     ctx.out(`Wrote ${positionals[0]}`);
     return 0;

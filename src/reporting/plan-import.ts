@@ -24,7 +24,7 @@ import { type Locale, LOCALES, translator } from "../i18n.js";
 import type { Clock } from "../shared/clock.js";
 import { DomainError, type RowError, ValidationError } from "../shared/errors.js";
 import { accessTo, check, forbidden } from "./access.js";
-import { parseCsv, toCsv } from "./csv.js";
+import { parseCsv } from "./csv.js";
 import type { MeasureFields } from "./measure.js";
 import {
   ALL_QUARTERS,
@@ -563,75 +563,4 @@ export async function importPlanFile(
     file: await readFile(input.file),
     fileName: path.basename(input.file),
   });
-}
-
-// ───────────────────────────── template and writing ─────────────────────────────
-
-const WIDTHS: Record<PlanColumn, number> = {
-  goalNumber: 10,
-  goalTitle: 40,
-  section: 14,
-  measureNumber: 12,
-  measure: 60,
-  indicator: 30,
-  baseline: 12,
-  target: 16,
-  period: 16,
-  dates: 22,
-  responsible: 30,
-};
-
-/** Writes plan rows as XLSX or CSV with the headers of `locale` (the template has none). */
-export async function writePlanFile(
-  rows: readonly PlanRow[],
-  locale: Locale,
-  format: "xlsx" | "csv" = "xlsx",
-): Promise<Buffer> {
-  const t = translator(locale);
-  const headers = PLAN_COLUMNS.map((c) => columnHeader(locale, c));
-  if (format === "csv") {
-    return Buffer.from(toCsv([headers, ...rows.map((r) => PLAN_COLUMNS.map((c) => r[c] ?? ""))]), "utf8");
-  }
-  const wb = new (await loadExcel()).Workbook();
-  wb.creator = "albabot";
-  wb.created = new Date(0);
-  wb.modified = new Date(0);
-  const ws = wb.addWorksheet(t("reporting:template.sheet"), { views: [{ state: "frozen", ySplit: 1 }] });
-  ws.columns = PLAN_COLUMNS.map((c, i) => ({
-    header: headers[i],
-    key: c,
-    width: WIDTHS[c],
-    style: c === "measureNumber" || c === "goalNumber" ? { numFmt: "@" } : {},
-  }));
-  const head = ws.getRow(1);
-  head.font = { bold: true };
-  head.alignment = { wrapText: true, vertical: "middle" };
-  head.height = 32;
-  for (const r of rows) {
-    const added = ws.addRow(PLAN_COLUMNS.map((c) => r[c] ?? ""));
-    added.alignment = { wrapText: true, vertical: "top" };
-  }
-  const sectionValues = (["PLAN", "COMMON", "SKILLS"] as const).map((s) =>
-    t(`reporting:template.sectionValues.${s}`),
-  );
-  const sectionCol = PLAN_COLUMNS.indexOf("section") + 1;
-  for (let r = 2; r <= Math.max(200, rows.length + 50); r++) {
-    ws.getCell(r, sectionCol).dataValidation = {
-      type: "list",
-      allowBlank: true,
-      formulae: [`"${sectionValues.join(",")}"`],
-    };
-  }
-  const help = wb.addWorksheet(t("reporting:template.helpSheet"));
-  help.getColumn(1).width = 110;
-  const lines = t("reporting:template.help", { returnObjects: true }) as unknown;
-  for (const line of Array.isArray(lines) ? lines : [String(lines)]) {
-    help.addRow([String(line)]).alignment = { wrapText: true };
-  }
-  return Buffer.from(await wb.xlsx.writeBuffer());
-}
-
-/** An empty plan template with the headers (and help) in the user's language. */
-export async function planTemplate(locale: Locale, format: "xlsx" | "csv" = "xlsx"): Promise<Buffer> {
-  return writePlanFile([], locale, format);
 }

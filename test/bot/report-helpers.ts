@@ -4,7 +4,8 @@
  * the head through the bot.
  */
 import { actorForUser } from "../../src/directory/users.js";
-import { type PlanRow, writePlanFile } from "../../src/reporting/plan-import.js";
+import type { PlanRow } from "../../src/reporting/plan-import.js";
+import { writePlanFile } from "../../src/reporting/plan-template.js";
 import type { TestBot, TestChat } from "../support/chat.js";
 
 export const XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
