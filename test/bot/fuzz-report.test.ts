@@ -23,6 +23,7 @@ import {
   type Step,
 } from "./fuzz-support.js";
 import {
+  actorOfChat,
   approvedPlan,
   fillThroughService,
   IN_Q1_2026,
@@ -52,7 +53,7 @@ describe("junk at every step of the report conversations", () => {
     return { prisma, tb, official, head, fuzz };
   }
 
-  it("the official's measure steps, tasks and summary", { timeout: 600_000 }, async () => {
+  it("one measure's steps, and a measure not due", { timeout: 600_000 }, async () => {
     const { prisma, official: o, fuzz } = await world();
     await o.send("/report");
     await fuzz("1.1 achieved (percent)", o, /What level was reached\? Write a percent/, ALL);
@@ -73,8 +74,41 @@ describe("junk at every step of the report conversations", () => {
     await o.press("⚠️ Mark it not due anyway");
     await fuzz("1.2 not-due reason", o, /Why is it not due in this period\?/);
     await o.send("Сургалт II улиралд зохион байгуулагдана.");
+    await fuzz("1.3 achieved (yes/no), after a measure", o, /Was the target reached\?/);
 
-    await fuzz("1.3 achieved (yes/no)", o, /Was the target reached\?/);
+    const entries = await prisma.reportEntry.findMany({
+      include: { measure: true },
+      orderBy: { measure: { number: "asc" } },
+    });
+    const by = Object.fromEntries(entries.map((e) => [e.measure.number, e]));
+    expect(by["1.1"]).toMatchObject({
+      achievedText: "92%",
+      narrative: "Хууль тогтоомжийг албан хаагчдад танилцуулсан.",
+      dates: "2026.01.02-12.15",
+      completion: 100,
+    });
+    expect(by["1.2"]).toMatchObject({
+      skipped: true,
+      notDueReason: "Сургалт II улиралд зохион байгуулагдана.",
+    });
+    expect(await prisma.reportEvidence.count()).toBe(0);
+  });
+
+  // A conversation begun at 1.3: its log, replayed at every update, stays short.
+  it("a yes/no and a text target, skip, tasks and the summary", { timeout: 600_000 }, async () => {
+    const { prisma, tb, official: o, fuzz } = await world();
+    const actor = await actorOfChat(tb, TG.official);
+    const reports = tb.deps.services.reporting.reports;
+    const view = await reports.openReport(actor);
+    const [first, second] = view.entries;
+    await reports.saveAnswer(actor, view.id, first!.measureId, {
+      achieved: "92",
+      narrative: "46 албан хаагчид танилцуулсан.",
+      completion: 100,
+    });
+    await reports.saveAnswer(actor, view.id, second!.measureId, { notDue: { reason: "II улиралд." } });
+    await o.send("/report");
+    await fuzz("1.3 achieved (yes/no)", o, /Was the target reached\?/, ALL);
     await o.press("⏭ Skip");
     await fuzz("1.4 achieved (text)", o, /Describe the result briefly/);
     await o.send("Хуульд заасан мэдээллийг байршуулсан");
@@ -107,23 +141,12 @@ describe("junk at every step of the report conversations", () => {
       orderBy: { measure: { number: "asc" } },
     });
     const by = Object.fromEntries(entries.map((e) => [e.measure.number, e]));
-    expect(by["1.1"]).toMatchObject({
-      achievedText: "92%",
-      narrative: "Хууль тогтоомжийг албан хаагчдад танилцуулсан.",
-      dates: "2026.01.02-12.15",
-      completion: 100,
-    });
-    expect(by["1.2"]).toMatchObject({
-      skipped: true,
-      notDueReason: "Сургалт II улиралд зохион байгуулагдана.",
-    });
     expect(by["1.3"]?.achievedText).toBe("Yes");
     expect(by["1.4"]).toMatchObject({
       achievedText: "Хуульд заасан мэдээллийг байршуулсан",
       narrative: null,
     });
     expect(by["2.1"]?.achievedText).toBeNull();
-    expect(await prisma.reportEvidence.count()).toBe(0);
     const tasks = await prisma.additionalTask.findMany();
     expect(tasks.map((t) => [t.title, t.result, t.completion])).toEqual([
       [
