@@ -79,8 +79,8 @@ export async function openApp(config: Config, logger: Logger, clock: Clock = sys
 }
 
 /** Long polling through @grammyjs/runner (concurrent, sequential per chat). */
-export async function startPolling(config: Config, logger: Logger): Promise<App> {
-  const { db, deps } = await openApp(config, logger);
+export async function startPolling(config: Config, logger: Logger, clock: Clock = systemClock): Promise<App> {
+  const { db, deps } = await openApp(config, logger, clock);
   // Re-delivered updates skipped, unfinished ones recovered (src/bot/middlewares/dedupe.ts).
   const guards = openUpdateGuards({
     db,
@@ -137,10 +137,10 @@ export async function startPolling(config: Config, logger: Logger): Promise<App>
  * at start and stays registered at stop (the other instances keep receiving). Several
  * instances run behind a load balancer on one PostgreSQL: README, "Deploying with PostgreSQL".
  */
-export async function startWebhook(config: Config, logger: Logger): Promise<App> {
+export async function startWebhook(config: Config, logger: Logger, clock: Clock = systemClock): Promise<App> {
   const { WEBHOOK_URL: url, WEBHOOK_SECRET: secret } = config;
   if (!url || !secret) throw new Error("BOT_MODE=webhook needs WEBHOOK_URL and WEBHOOK_SECRET");
-  const { db, deps } = await openApp(config, logger);
+  const { db, deps } = await openApp(config, logger, clock);
   let inFlight = () => 0;
   const metrics = new Metrics({ prisma: db.prisma, logger, inFlight: () => inFlight() });
   const guards = openUpdateGuards({

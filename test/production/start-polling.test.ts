@@ -13,6 +13,16 @@ import { loadConfig } from "../../src/config.js";
 import { createLogger } from "../../src/logger.js";
 import { BotApiEmulator, EMULATED_BOT } from "../../src/sandbox/bot-api-emulator.js";
 import { enqueue } from "../../src/scheduling/outbox.js";
+import { OffsetClock } from "../../src/shared/clock.js";
+import { localParts } from "../../src/shared/local-time.js";
+
+/** The system clock moved to midday in `timeZone`, so quiet hours never hold the message. */
+function middayClock(timeZone: string): OffsetClock {
+  const clock = new OffsetClock();
+  const { hour } = localParts(new Date(), timeZone);
+  clock.offsetMs = ((12 - hour + 24) % 24) * 3_600_000;
+  return clock;
+}
 
 async function listen(server: Server): Promise<number> {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -55,7 +65,8 @@ describe("startPolling (npm start with a token)", () => {
       TELEGRAM_THROTTLE: "false",
       LOG_LEVEL: "silent",
     });
-    const app = await startPolling(config, createLogger("silent"));
+    // Run at any hour: at night in Ulaanbaatar the outbox would wait for the morning.
+    const app = await startPolling(config, createLogger("silent"), middayClock(config.TZ));
     try {
       expect(emulator.calls.some((c) => c.method === "setMyCommands")).toBe(true);
       const user = await app.db.prisma.user.create({
