@@ -13,7 +13,7 @@ import { openDatabase } from "../src/db/index.js";
 import { emulatedBot } from "./support/bot.js";
 import { statementCount } from "./support/count-statements.js";
 import { printTable } from "./support/databases.js";
-import { OFFICIAL_TG_BASE, ReplayUpdates, seedOfficialsSql } from "./webhook-updates.js";
+import { OFFICIAL_TG_BASE, promptOf, ReplayUpdates, seedOfficialsSql } from "./webhook-updates.js";
 
 export async function run(): Promise<void> {
   const dir = mkdtempSync(path.join(tmpdir(), "albabot-bench-statements-"));
@@ -21,8 +21,8 @@ export async function run(): Promise<void> {
   try {
     for (const sql of seedOfficialsSql(2)) await db.prisma.$executeRawUnsafe(sql);
     // One person answering as fast as the machine allows: not a flood to refuse.
-    const { bot } = await emulatedBot(db, { floodLimit: { max: 100_000, windowMs: 1000 } });
-    const replay = new ReplayUpdates({ citizens: 1, officials: 1, firstUpdateId: 1 });
+    const { bot, emulator } = await emulatedBot(db, { floodLimit: { max: 100_000, windowMs: 1000 } });
+    const replay = new ReplayUpdates({ citizens: 1, officials: 1, firstUpdateId: 1, promptOf: promptOf(emulator) });
     const rows: Record<string, string | number>[] = [];
     for (let i = 0; i < replay.total; i += 2) {
       const row: Record<string, string | number> = { step: i / 2 + 1 };

@@ -74,6 +74,26 @@ export interface ReplayOptions {
   firstChat?: number;
   /** First update id (each run uses fresh ids). */
   firstUpdateId: number;
+  /**
+   * The message a chat's button press is on: the bot's newest message with buttons
+   * (`promptOf(emulator)`). The bot refuses a press on a message that is not the question
+   * being asked; without this, presses are on message 1.
+   */
+  promptOf?: (chatId: number) => number | undefined;
+}
+
+/** The bot's newest message with buttons in a chat of this emulator. */
+export function promptOf(emulator: {
+  messages(chatId: number): { from: string; messageId: number; buttons?: unknown[][] }[];
+}): (chatId: number) => number | undefined {
+  return (chatId) => {
+    const messages = emulator.messages(chatId);
+    for (let i = messages.length - 1; i >= 0; i--) {
+      const m = messages[i]!;
+      if (m.from === "bot" && m.buttons?.some((row) => row.length > 0)) return m.messageId;
+    }
+    return undefined;
+  };
 }
 
 export class ReplayUpdates {
@@ -107,11 +127,12 @@ export class ReplayUpdates {
     const chat = this.chats[i % this.chats.length]!;
     const wave = Math.floor(i / this.chats.length);
     const step = chat.script[wave % chat.script.length]!;
-    return buildUpdate(this.opts.firstUpdateId + i, chat.tgId, step);
+    const promptId = "press" in step ? this.opts.promptOf?.(chat.tgId) : undefined;
+    return buildUpdate(this.opts.firstUpdateId + i, chat.tgId, step, promptId ?? 1);
   }
 }
 
-function buildUpdate(updateId: number, tgId: number, step: Step): Update {
+function buildUpdate(updateId: number, tgId: number, step: Step, promptId: number): Update {
   const from = { id: tgId, is_bot: false, first_name: `U${tgId}`, language_code: "mn" };
   const chat = { id: tgId, type: "private" as const, first_name: `U${tgId}` };
   const date = Math.floor(Date.now() / 1000);
@@ -124,7 +145,7 @@ function buildUpdate(updateId: number, tgId: number, step: Step): Update {
         chat_instance: `ci${tgId}`,
         data: step.press,
         message: {
-          message_id: 1,
+          message_id: promptId,
           date,
           chat,
           from: { id: 1, is_bot: true, first_name: "albabot" },

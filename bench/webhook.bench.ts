@@ -38,7 +38,7 @@ import { openDatabase } from "../src/db/index.js";
 import { PROJECT_ROOT } from "../src/db/schema-engine.js";
 import { BotApiEmulator, EMULATED_BOT } from "../src/sandbox/bot-api-emulator.js";
 import { printTable, uniqueDatabaseName } from "./support/databases.js";
-import { MEASURES_PER_PLAN, ReplayUpdates, seedOfficialsSql } from "./webhook-updates.js";
+import { MEASURES_PER_PLAN, promptOf, ReplayUpdates, seedOfficialsSql } from "./webhook-updates.js";
 
 const ROUNDS = Number(process.env.BENCH_WEBHOOK_ROUNDS ?? 3);
 const CONNECTIONS = 40; // Telegram's default max_connections
@@ -378,19 +378,20 @@ async function oneRun(
   kind: BotKind,
   engine: Engine,
   seeded: Seeded,
-  apiUrl: string,
+  api: { url: string; emulator: BotApiEmulator },
   firstUpdateId: number,
 ): Promise<{ figures: Figures; note: string }> {
   const database = await seeded.copy();
   const workDir = mkdtempSync(path.join(tmpdir(), "albabot-bench-run-"));
   let instance: Instance | undefined;
   try {
-    instance = await startInstance(kind, { ...database.env, TELEGRAM_API_ROOT: apiUrl }, workDir);
+    instance = await startInstance(kind, { ...database.env, TELEGRAM_API_ROOT: api.url }, workDir);
     const warm = new ReplayUpdates({
       citizens: WARM_CITIZENS,
       officials: WARM_OFFICIALS,
       firstChat: WARM_FIRST_CHAT,
       firstUpdateId,
+      promptOf: promptOf(api.emulator),
     });
     const warmResult = await load(instance.url, warm); // JIT, pools, first-contact rows
     await drain(kind, instance);
@@ -399,6 +400,7 @@ async function oneRun(
       citizens: CITIZENS,
       officials: OFFICIALS,
       firstUpdateId: firstUpdateId + 1_000_000,
+      promptOf: promptOf(api.emulator),
     });
     const pid = instance.child.pid!;
     const handled0 = await handledSoFar(kind, instance, warmResult["2xx"]);
@@ -479,7 +481,7 @@ export async function run(): Promise<void> {
       try {
         for (let round = 1; round <= ROUNDS; round++) {
           for (const kind of ["albabot", "reference"] as BotKind[]) {
-            const r = await oneRun(kind, engine, seeded, api.url, nextUpdateId);
+            const r = await oneRun(kind, engine, seeded, api, nextUpdateId);
             nextUpdateId += 10_000_000;
             runs[kind].push(r.figures);
             notes.push(`round ${round}, ${r.note}`);
