@@ -22,7 +22,12 @@ export async function run(): Promise<void> {
     for (const sql of seedOfficialsSql(2)) await db.prisma.$executeRawUnsafe(sql);
     // One person answering as fast as the machine allows: not a flood to refuse.
     const { bot, emulator } = await emulatedBot(db, { floodLimit: { max: 100_000, windowMs: 1000 } });
-    const replay = new ReplayUpdates({ citizens: 1, officials: 1, firstUpdateId: 1, promptOf: promptOf(emulator) });
+    const replay = new ReplayUpdates({
+      citizens: 1,
+      officials: 1,
+      firstUpdateId: 1,
+      promptOf: promptOf(emulator),
+    });
     const rows: Record<string, string | number>[] = [];
     for (let i = 0; i < replay.total; i += 2) {
       const row: Record<string, string | number> = { step: i / 2 + 1 };

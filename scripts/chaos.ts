@@ -16,8 +16,11 @@
  *   (PostgreSQL: CHAOS_DATABASE_URL or TEST_DATABASE_URL, default postgresql://postgres@127.0.0.1:5432/test)
  */
 import { type ChildProcess, spawn } from "node:child_process";
+import { closeSync, mkdtempSync, openSync } from "node:fs";
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { parseArgs } from "node:util";
 import pg from "pg";
 import { BotApiEmulator, EMULATED_BOT } from "../src/sandbox/bot-api-emulator.js";
@@ -95,11 +98,16 @@ interface Slot {
   up: boolean;
 }
 
+/** The instances' warnings and errors (pino lines) go here, one file per port. */
+const LOG_DIR = mkdtempSync(path.join(tmpdir(), "albabot-chaos-"));
+
 function startInstance(slot: Slot, env: Record<string, string>): Promise<void> {
+  const log = openSync(path.join(LOG_DIR, `instance-${slot.port}.log`), "a");
   const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
     env: { ...process.env, ...env, PORT: String(slot.port) },
-    stdio: ["ignore", "ignore", "pipe"],
+    stdio: ["ignore", log, "pipe"],
   });
+  closeSync(log);
   slot.child = child;
   child.stderr?.on("data", () => undefined);
   child.on("exit", () => {
@@ -138,7 +146,7 @@ async function main() {
     HOST: "127.0.0.1",
     TELEGRAM_API_ROOT: api.root,
     TELEGRAM_THROTTLE: "false",
-    LOG_LEVEL: "silent",
+    LOG_LEVEL: "warn",
     DEFAULT_LOCALE: "en",
     WEBHOOK_CONCURRENCY: "10",
     DB_POOL_SIZE: "6",
@@ -210,6 +218,7 @@ async function main() {
 
   /** Waits until the chat's newest bot message matches; returns it and the wait. */
   let longestWait = 0;
+  const waits: { ms: number; chat: number; what: string; at: number }[] = [];
   async function expect(id: number, pattern: RegExp, after: number) {
     const started = Date.now();
     for (;;) {
@@ -218,7 +227,9 @@ async function main() {
         .reverse()
         .find((m) => pattern.test(m.text ?? ""));
       if (found) {
-        longestWait = Math.max(longestWait, Date.now() - started);
+        const ms = Date.now() - started;
+        longestWait = Math.max(longestWait, ms);
+        waits.push({ ms, chat: id, what: (found.text ?? "").slice(0, 40), at: started - runStarted });
         return found;
       }
       if (Date.now() - started > 120_000) {
@@ -259,6 +270,8 @@ async function main() {
   }
 
   // The killer: SIGKILL one instance every few seconds, start it again at once.
+  const runStarted = Date.now();
+  const killedAt: number[] = [];
   let kills = 0;
   let stop = false;
   const killer = (async () => {
@@ -269,6 +282,7 @@ async function main() {
       if (!slot.up || !slot.child) continue;
       slot.up = false;
       slot.child.kill("SIGKILL");
+      killedAt.push(Date.now() - runStarted);
       kills++;
       await startInstance(slot, env).catch(() => undefined);
     }
@@ -296,7 +310,9 @@ async function main() {
     await sleep(500);
   }
   const outbox = (
-    await db.query<{ status: string; n: number }>(`SELECT status, count(*)::int AS n FROM "Notification" GROUP BY status`)
+    await db.query<{ status: string; n: number }>(
+      `SELECT status, count(*)::int AS n FROM "Notification" GROUP BY status`,
+    )
   ).rows;
   const petitions = (
     await db.query<{ number: string; orgId: number; seq: number; externalId: string }>(
@@ -332,6 +348,9 @@ async function main() {
   await sleep(500);
   await onServer(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`).catch(() => undefined);
 
+  const sortedWaits = waits.map((w) => w.ms).sort((a, b) => a - b);
+  const pct = (q: number) =>
+    sortedWaits[Math.min(sortedWaits.length - 1, Math.floor(q * sortedWaits.length))] ?? 0;
   const rows: [string, string | number][] = [
     ["intakes", INTAKES],
     ["completed intakes (confirmed)", confirmed.size],
@@ -346,12 +365,22 @@ async function main() {
     ["notifications sent twice", sentTwice],
     ["staff notifications sent", staffSent],
     ["outbox rows by status", outbox.map((r) => `${r.status} ${r.n}`).join(", ")],
+    [
+      "wait for the next question, p50 / p99",
+      `${(pct(0.5) / 1000).toFixed(2)} s / ${(pct(0.99) / 1000).toFixed(1)} s`,
+    ],
     ["longest wait for the next question", `${(longestWait / 1000).toFixed(1)} s`],
     ["duration", `${((Date.now() - started) / 1000).toFixed(0)} s`],
   ];
   console.log("\n| figure | value |\n| --- | --- |");
   for (const [k, v] of rows) console.log(`| ${k} | ${v} |`);
   if (failed.length) console.log(`\nunfinished: ${failed.slice(0, 5).join("; ")}`);
+  const slowest = [...waits].sort((a, b) => b.ms - a.ms).slice(0, 5);
+  console.log(
+    `\nslowest waits: ${slowest.map((w) => `${(w.ms / 1000).toFixed(1)} s (chat ${w.chat} at ${(w.at / 1000).toFixed(0)} s, for "${w.what}")`).join("; ")}`,
+  );
+  console.log(`kills at (s): ${killedAt.map((t) => (t / 1000).toFixed(0)).join(" ")}`);
+  console.log(`instance logs: ${LOG_DIR}`);
   const misses = [
     failed.length > 0 && "intakes that did not finish",
     confirmed.size !== INTAKES && "not every intake confirmed",
@@ -360,7 +389,8 @@ async function main() {
     unconfirmed > 0 && "registered but never confirmed",
     gaps > 0 && "gaps in the numbering",
     staffSent === 0 && "no staff notification was sent",
-    sentTwice * 1000 > MAX_TWICE_PER_1000 * staffSent && `more than ${MAX_TWICE_PER_1000} in 1,000 notices sent twice`,
+    sentTwice * 1000 > MAX_TWICE_PER_1000 * staffSent &&
+      `more than ${MAX_TWICE_PER_1000} in 1,000 notices sent twice`,
     longestWait > MAX_WAIT_MS && `a wait over ${MAX_WAIT_MS / 1000} s`,
   ].filter(Boolean);
   console.log(misses.length ? `\nmissed: ${misses.join("; ")}` : "\nevery goal met");

@@ -45,7 +45,8 @@ function startBackground(
   logger: Logger,
   deps: BotDeps,
   bot: Bot<BotContext>,
-  messenger: MessengerBridge | null = null,
+  messenger: MessengerBridge | null,
+  instanceId: string,
 ) {
   return startScheduling({
     prisma: deps.prisma,
@@ -57,6 +58,8 @@ function startBackground(
       ? channelRouter({ TELEGRAM: outboxSender(deps, bot), MESSENGER: messengerSender(messenger.api) })
       : outboxSender(deps, bot),
     config,
+    // The ledger's id: with presence, a dead instance's SENDING rows are taken over at once.
+    delivery: { instanceId },
   });
 }
 
@@ -82,7 +85,7 @@ export async function openApp(config: Config, logger: Logger, clock: Clock = sys
 export async function startPolling(config: Config, logger: Logger, clock: Clock = systemClock): Promise<App> {
   const { db, deps } = await openApp(config, logger, clock);
   // Re-delivered updates skipped, unfinished ones recovered (src/bot/middlewares/dedupe.ts).
-  const guards = openUpdateGuards({
+  const guards = await openUpdateGuards({
     db,
     url: config.DATABASE_URL,
     logger,
@@ -111,7 +114,7 @@ export async function startPolling(config: Config, logger: Logger, clock: Clock 
     logger,
   });
   housekeeping.start();
-  const scheduling = await startBackground(config, logger, deps, bot, messenger);
+  const scheduling = await startBackground(config, logger, deps, bot, messenger, guards.ledger.instanceId);
   if (messengerServer)
     logger.info({ port: messengerServer.port }, "messenger webhook listening on /messenger");
   logger.info({ bot: bot.botInfo.username, db: db.engine }, "albabot is running (long polling)");
@@ -143,7 +146,7 @@ export async function startWebhook(config: Config, logger: Logger, clock: Clock 
   const { db, deps } = await openApp(config, logger, clock);
   let inFlight = () => 0;
   const metrics = new Metrics({ prisma: db.prisma, logger, inFlight: () => inFlight() });
-  const guards = openUpdateGuards({
+  const guards = await openUpdateGuards({
     db,
     url: config.DATABASE_URL,
     logger,
@@ -194,7 +197,14 @@ export async function startWebhook(config: Config, logger: Logger, clock: Clock 
     throw err;
   }
   const running = server;
-  const scheduling: Scheduling = await startBackground(config, logger, deps, bot, messenger);
+  const scheduling: Scheduling = await startBackground(
+    config,
+    logger,
+    deps,
+    bot,
+    messenger,
+    guards.ledger.instanceId,
+  );
   const bridge = messenger;
   logger.info(
     { bot: bot.botInfo.username, db: db.engine, port: running.port },

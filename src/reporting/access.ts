@@ -116,6 +116,16 @@ export async function accessTo(tx: Tx, actor: Actor, personId: number): Promise<
   };
 }
 
+/**
+ * Throws unless the actor may read the person's reports: the official themself (known
+ * without a read), their reviewers, the evaluation team.
+ */
+export async function checkReadAccess(tx: Tx, actor: Actor, personId: number): Promise<void> {
+  if (isStaff(actor) && actor.personId === personId) return;
+  const a = await accessTo(tx, actor, personId);
+  check(a.self || a.reviewer || a.evaluation);
+}
+
 /** Throws "forbidden" unless `allowed`. */
 export function check(allowed: boolean): void {
   if (!allowed) throw forbidden();

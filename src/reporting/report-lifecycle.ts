@@ -11,7 +11,14 @@ import { formatDate } from "../i18n.js";
 import { DomainError } from "../shared/errors.js";
 import { takeRequestKey } from "../shared/request-key.js";
 import type { Tx } from "../shared/types.js";
-import { accessTo, check, forbidden, notFound, requireStaffOrAdmin, reviewersOf } from "./access.js";
+import {
+  accessTo,
+  checkReadAccess,
+  forbidden,
+  notFound,
+  requireStaffOrAdmin,
+  reviewersOf,
+} from "./access.js";
 import { currentPeriod, isDueIn, nextPeriod } from "./calendar.js";
 import { notifyPeople, reportReviewButtons } from "./notify.js";
 import { narrativeHasFigures } from "./parse.js";
@@ -220,8 +227,7 @@ export class ReportLifecycle {
       },
     });
     if (!report) throw notFound();
-    const a = await accessTo(this.prisma, actor, report.personId);
-    check(a.self || a.reviewer || a.evaluation);
+    await checkReadAccess(this.prisma, actor, report.personId);
     const entries = sortedEntries(report);
     const firstOpen = entries.findIndex((e) => !isAnswered(e));
     const nextOpen = index === null ? -1 : entries.findIndex((e, i) => i > index && !isAnswered(e));

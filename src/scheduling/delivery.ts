@@ -5,7 +5,7 @@
  * - Claiming is safe with several instances on one PostgreSQL: a batch of due rows is
  *   marked SENDING by this instance in one statement (`FOR UPDATE SKIP LOCKED`), so two
  *   workers never take the same row. A row left in SENDING longer than the lease (its
- *   instance crashed) is taken again.
+ *   instance froze), or by an instance that has died (src/db/presence.ts), is taken again.
  * - Each message is rendered in the recipient's language at sending time.
  * - Pace (./pacer.ts): `ratePerSecond` overall (OUTBOX_RATE, default 28: Telegram allows
  *   about 30), one message per second per chat, everything paused after a 429. The limits
@@ -24,7 +24,8 @@
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import { type OrgSettings, parseOrgSettings } from "../directory/settings.js";
-import type { PrismaClient } from "../generated/prisma/client.js";
+import { ownerGone } from "../db/presence.js";
+import { Prisma, type PrismaClient } from "../generated/prisma/client.js";
 import { isLocale, type Locale } from "../i18n.js";
 import type { Logger } from "../logger.js";
 import { type Clock, systemClock } from "../shared/clock.js";
@@ -272,7 +273,7 @@ export class DeliveryWorker {
       WITH picked AS (
         SELECT id FROM "Notification"
         WHERE (status = 'PENDING' AND "notBefore" <= ${now})
-           OR (status = 'SENDING' AND "claimedAt" < ${staleBefore})
+           OR (status = 'SENDING' AND ("claimedAt" < ${staleBefore} OR ${ownerGone(Prisma.sql`"claimedBy"`)}))
         ORDER BY "notBefore", id
         LIMIT ${this.batchSize}
         FOR UPDATE SKIP LOCKED

@@ -1,10 +1,12 @@
 /**
  * Builds the bot's production guards for a database: the update ledger (exactly-once,
- * both engines) and, on PostgreSQL, the cross-instance chat locks.
+ * both engines) and, on PostgreSQL, the cross-instance chat locks and the instance's
+ * presence (src/db/presence.ts: its claims are taken over at once when it dies).
  */
 import { ChatLocks } from "../bot/middlewares/chat-lock.js";
 import { UpdateLedger, type UpdateGuards } from "../bot/middlewares/dedupe.js";
 import type { Database } from "../db/index.js";
+import { InstancePresence } from "../db/presence.js";
 import type { Logger } from "../logger.js";
 import type { Metrics } from "./metrics.js";
 
@@ -12,11 +14,12 @@ export interface OpenGuards {
   guards: UpdateGuards;
   ledger: UpdateLedger;
   chatLocks?: ChatLocks;
+  presence?: InstancePresence;
   /** Closes the chat locks' connections (after the updates in flight are done). */
   close(): Promise<void>;
 }
 
-export function openUpdateGuards(opts: {
+export async function openUpdateGuards(opts: {
   db: Database;
   /** The PostgreSQL URL (chat locks); absent with PGlite. */
   url?: string;
@@ -24,13 +27,25 @@ export function openUpdateGuards(opts: {
   metrics?: Metrics;
   /** Connections for chat locks = updates handled at once. */
   lockConnections?: number;
+  /** A fixed id (tests) has no presence unless `presence` is set. */
   instanceId?: string;
+  presence?: boolean;
   leaseMs?: number;
-}): OpenGuards {
+}): Promise<OpenGuards> {
+  const presence =
+    opts.db.engine === "postgres" && opts.url && (opts.presence ?? opts.instanceId === undefined)
+      ? new InstancePresence({
+          url: opts.url,
+          logger: opts.logger,
+          ...(opts.instanceId ? { instanceId: `live:${opts.instanceId}` } : {}),
+        })
+      : undefined;
+  // Held before anything is claimed in this instance's name.
+  await presence?.start();
   const ledger = new UpdateLedger({
     prisma: opts.db.prisma,
     logger: opts.logger,
-    instanceId: opts.instanceId,
+    instanceId: presence?.instanceId ?? opts.instanceId,
     leaseMs: opts.leaseMs,
   });
   const chatLocks =
@@ -46,8 +61,10 @@ export function openUpdateGuards(opts: {
     guards: { ledger, chatLocks, logger: opts.logger },
     ledger,
     chatLocks,
+    presence,
     close: async () => {
       await chatLocks?.close();
+      await presence?.close();
     },
   };
 }

@@ -119,7 +119,7 @@ export async function startInstance(db: Database, opts: InstanceOptions): Promis
     inFlight: () => inFlight(),
     processMetrics: false,
   });
-  const guards = openUpdateGuards({
+  const guards = await openUpdateGuards({
     db,
     url: opts.url,
     logger,

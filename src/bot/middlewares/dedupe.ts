@@ -11,7 +11,9 @@
  *  - when the handling finishes the row is marked done and its payload dropped;
  *  - a claim that is not done after the lease (its instance died, or lost its database
  *    connection mid-update) may be taken over: by a re-delivery, or by the periodic
- *    recovery (src/server/housekeeping.ts) which replays the stored payload. After
+ *    recovery (src/server/housekeeping.ts) which replays the stored payload. On
+ *    PostgreSQL the claim of an instance that has died is taken over at once, without
+ *    waiting for the lease (its presence lock is gone: src/db/presence.ts). After
  *    `maxAttempts` claims the update is given up (logged, payload kept for inspection).
  *
  * The trade-off: an update is never lost once claimed and never handled twice while its
@@ -26,6 +28,7 @@ import { hostname } from "node:os";
 import type { MiddlewareFn } from "grammy";
 import type { Update } from "grammy/types";
 import { Prisma, type PrismaClient } from "../../generated/prisma/client.js";
+import { ownerGone } from "../../db/presence.js";
 import type { Logger } from "../../logger.js";
 import type { BotContext } from "../context.js";
 import { isTransientDbError } from "../../db/transient.js";
@@ -92,7 +95,8 @@ export class UpdateLedger {
             "claimedAt" = EXCLUDED."claimedAt",
             "attempts" = "ProcessedUpdate"."attempts" + 1
         WHERE "ProcessedUpdate"."doneAt" IS NULL
-          AND "ProcessedUpdate"."claimedAt" < (now() AT TIME ZONE 'UTC') - ${leaseSeconds}::int * interval '1 second'
+          AND ("ProcessedUpdate"."claimedAt" < (now() AT TIME ZONE 'UTC') - ${leaseSeconds}::int * interval '1 second'
+               OR ${ownerGone(Prisma.sql`"ProcessedUpdate"."claimedBy"`)})
       RETURNING "attempts"`;
     const rows =
       opts.checkOrder && chatKey !== undefined
@@ -200,7 +204,8 @@ export class UpdateLedger {
     const rows = await this.prisma.$queryRaw<{ payload: Update | null }[]>`
       SELECT "payload" FROM "ProcessedUpdate"
       WHERE "doneAt" IS NULL
-        AND "claimedAt" < (now() AT TIME ZONE 'UTC') - ${leaseSeconds}::int * interval '1 second'
+        AND ("claimedAt" < (now() AT TIME ZONE 'UTC') - ${leaseSeconds}::int * interval '1 second'
+             OR ${ownerGone(Prisma.sql`"claimedBy"`)})
         AND "payload" IS NOT NULL
       ORDER BY "updateId"
       LIMIT ${limit}`;
