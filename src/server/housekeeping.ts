@@ -1,8 +1,10 @@
 /**
  * The periodic upkeep of the update ledger (ProcessedUpdate), on every instance:
  *  - recovery: updates claimed by an instance that did not finish them within the lease
- *    (it died, or lost the database mid-update) are handled again from their stored
- *    payload, oldest first; the claim decides which instance does it;
+ *    or that has died (it lost the database mid-update, or its process is gone) are
+ *    handled again from their stored payload: each chat's oldest first, up to
+ *    `concurrency` chats side by side; the claim decides which instance does it. After
+ *    a round that recovered something the next one comes after a second, not the interval;
  *  - pruning: done rows older than the ledger's `keepDays` (7) are deleted.
  * Both are safe to run on several instances at once.
  */
@@ -16,10 +18,16 @@ export interface HousekeepingOptions {
   handle: (update: Update) => Promise<void>;
   logger?: Logger;
   intervalMs?: number;
+  /** Chats recovered at the same time (default 8). */
+  concurrency?: number;
 }
+
+/** The round after one that recovered updates: soon, in case more are waiting behind. */
+const FOLLOW_UP_MS = 1_000;
 
 export class UpdateHousekeeping {
   private timer: NodeJS.Timeout | null = null;
+  private started = false;
   private running: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly opts: HousekeepingOptions) {}
@@ -27,38 +35,54 @@ export class UpdateHousekeeping {
   /** One round: recovers stale updates, prunes old rows. */
   async runOnce(): Promise<{ recovered: number; pruned: number }> {
     const { ledger, handle, logger } = this.opts;
-    const stale = await ledger.stale();
-    for (const update of stale) {
-      logger?.warn({ updateId: update.update_id }, "recovering an update left unfinished");
-      await handle(update);
+    const stale = await ledger.staleClaims();
+    // One queue per chat (in update order); chats side by side.
+    const chats = new Map<string, Update[]>();
+    for (const { update, chatKey } of stale) {
+      const key = chatKey ?? `update:${update.update_id}`;
+      chats.set(key, [...(chats.get(key) ?? []), update]);
     }
+    const queues = [...chats.values()];
+    const workers = Array.from({ length: Math.min(this.opts.concurrency ?? 8, queues.length) }, async () => {
+      for (let queue = queues.shift(); queue; queue = queues.shift()) {
+        for (const update of queue) {
+          logger?.warn({ updateId: update.update_id }, "recovering an update left unfinished");
+          await handle(update);
+        }
+      }
+    });
+    await Promise.all(workers);
     const pruned = await ledger.prune();
     if (pruned > 0) logger?.info({ pruned }, "old processed update records pruned");
     return { recovered: stale.length, pruned };
   }
 
   start(): void {
-    if (this.timer) return;
-    let busy = false;
+    if (this.started) return;
+    this.started = true;
     const tick = () => {
-      if (busy) return;
-      busy = true;
+      this.timer = null;
+      let next = this.opts.intervalMs ?? 5_000;
       this.running = this.runOnce()
+        .then((r) => {
+          if (r.recovered > 0) next = Math.min(next, FOLLOW_UP_MS);
+        })
         .catch((err) =>
           this.opts.logger?.error({ err: (err as Error).message }, "update housekeeping failed"),
         )
         .finally(() => {
-          busy = false;
+          if (!this.started) return;
+          this.timer = setTimeout(tick, next);
+          this.timer.unref();
         });
     };
     tick();
-    this.timer = setInterval(tick, this.opts.intervalMs ?? 5_000);
-    this.timer.unref();
   }
 
-  /** Stops the timer and waits for a round in progress. */
+  /** Stops the rounds and waits for one in progress. */
   async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
+    this.started = false;
+    if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     await this.running;
   }

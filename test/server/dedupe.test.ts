@@ -108,6 +108,37 @@ describe("update ledger (exactly-once handling)", () => {
     expect(botMessages(emulator, 604)).toHaveLength(1);
   });
 
+  it("recovers each chat's updates in order, chats side by side", async () => {
+    const dead = new UpdateLedger({ prisma: db().prisma, instanceId: "dead", leaseMs: 60_000 });
+    const ledger = new UpdateLedger({ prisma: db().prisma, instanceId: "alive", leaseMs: 60_000 });
+    const chats = [611, 612, 613];
+    const updates = [1, 2, 3].flatMap((n) => chats.map((chat) => textUpdate(chat, `/help ${n}`)));
+    for (const u of updates) {
+      await dead.claim(u, String(u.message!.chat.id));
+      await ageClaim(u.update_id, 61);
+    }
+    const handled: number[] = [];
+    let inFlight = 0;
+    let most = 0;
+    const housekeeping = new UpdateHousekeeping({
+      ledger,
+      concurrency: 3,
+      handle: async (u) => {
+        inFlight++;
+        most = Math.max(most, inFlight);
+        await new Promise((r) => setTimeout(r, 20));
+        handled.push(u.update_id);
+        inFlight--;
+      },
+    });
+    expect(await housekeeping.runOnce()).toEqual({ recovered: 9, pruned: 0 });
+    expect(most).toBe(3);
+    for (const chat of chats) {
+      const ids = updates.filter((u) => u.message!.chat.id === chat).map((u) => u.update_id);
+      expect(handled.filter((id) => ids.includes(id))).toEqual(ids);
+    }
+  });
+
   it("prunes done records older than a week, keeps recent and unfinished ones", async () => {
     const { prisma } = db();
     const ledger = new UpdateLedger({ prisma, keepDays: 7 });

@@ -86,6 +86,8 @@ export interface InstanceOptions {
   /** Wraps the emulator's fetch (e.g. to make some calls slow). */
   fetch?: typeof fetch;
   instanceId?: string;
+  /** Presence on PostgreSQL (src/db/presence.ts); default: on when no instanceId is given. */
+  presence?: boolean;
   leaseMs?: number;
   ackWaitMs?: number;
   concurrency?: number;
@@ -125,6 +127,7 @@ export async function startInstance(db: Database, opts: InstanceOptions): Promis
     logger,
     metrics,
     instanceId: opts.instanceId,
+    presence: opts.presence,
     leaseMs: opts.leaseMs,
   });
   const bot = createBot(deps, {

@@ -200,16 +200,21 @@ export class UpdateLedger {
 
   /** Updates whose claim is past the lease and not done, oldest first (for recovery). */
   async stale(limit = 50): Promise<Update[]> {
+    return (await this.staleClaims(limit)).map((c) => c.update);
+  }
+
+  /** The same, each with its chat (recovery runs different chats side by side). */
+  async staleClaims(limit = 50): Promise<{ update: Update; chatKey: string | null }[]> {
     const leaseSeconds = Math.ceil(this.leaseMs / 1000);
-    const rows = await this.prisma.$queryRaw<{ payload: Update | null }[]>`
-      SELECT "payload" FROM "ProcessedUpdate"
+    const rows = await this.prisma.$queryRaw<{ payload: Update | null; chatKey: string | null }[]>`
+      SELECT "payload", "chatKey" FROM "ProcessedUpdate"
       WHERE "doneAt" IS NULL
         AND ("claimedAt" < (now() AT TIME ZONE 'UTC') - ${leaseSeconds}::int * interval '1 second'
              OR ${ownerGone(Prisma.sql`"claimedBy"`)})
         AND "payload" IS NOT NULL
       ORDER BY "updateId"
       LIMIT ${limit}`;
-    return rows.flatMap((r) => (r.payload ? [r.payload] : []));
+    return rows.flatMap((r) => (r.payload ? [{ update: r.payload, chatKey: r.chatKey }] : []));
   }
 
   /** Deletes done rows older than `keepDays`; returns how many. */
