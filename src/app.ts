@@ -27,6 +27,7 @@ import {
   startMessengerServer,
 } from "./messenger/index.js";
 import { createServices } from "./services.js";
+import { DirectSentMarks } from "./scheduling/sent-marks.js";
 import { type Clock, systemClock } from "./shared/clock.js";
 
 export interface App {
@@ -59,7 +60,10 @@ function startBackground(
       : outboxSender(deps, bot),
     config,
     // The ledger's id: with presence, a dead instance's SENDING rows are taken over at once.
-    delivery: { instanceId },
+    delivery: {
+      instanceId,
+      ...(config.DATABASE_URL ? { sentMarks: new DirectSentMarks(config.DATABASE_URL, logger) } : {}),
+    },
   });
 }
 

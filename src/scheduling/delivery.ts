@@ -45,6 +45,7 @@ import {
   SendError,
   UnreachableError,
 } from "./sender.js";
+import type { SentMarks } from "./sent-marks.js";
 
 export interface DeliveryOptions {
   prisma: PrismaClient;
@@ -79,6 +80,8 @@ export interface DeliveryOptions {
   messengerHumanAgent?: boolean;
   /** Waits for pacing; tests pass one that moves a manual clock. */
   sleep?: (ms: number) => Promise<void>;
+  /** Marks sent rows on a connection of their own (./sent-marks.ts); closed by stop(). */
+  sentMarks?: SentMarks;
 }
 
 export interface DeliveryStats {
@@ -141,6 +144,7 @@ export class DeliveryWorker {
   private readonly backoffMaxMs: number;
   private readonly pollIntervalMs: number;
   private readonly maxHoldMs: number;
+  private readonly sentMarks?: SentMarks;
   private readonly chatIntervalMs: number;
   private readonly defaultLocale: Locale;
   private readonly defaultTimeZone: string;
@@ -174,6 +178,7 @@ export class DeliveryWorker {
     this.backoffMaxMs = opts.backoffMaxMs ?? 3_600_000;
     this.pollIntervalMs = opts.pollIntervalMs ?? 500;
     this.maxHoldMs = opts.maxHoldMs ?? 2_000;
+    this.sentMarks = opts.sentMarks;
     this.defaultLocale = opts.defaultLocale ?? "mn";
     this.defaultTimeZone = opts.defaultTimeZone ?? DEFAULT_TIME_ZONE;
     this.sleep = opts.sleep ?? realSleep;
@@ -398,7 +403,7 @@ export class DeliveryWorker {
       await this.failed(job, err, stats);
       return;
     }
-    await this.finish(row.id, { status: "SENT", sentAt: this.clock.now(), lastError: null });
+    await this.markSent(row.id);
     stats.sent++;
   }
 
@@ -489,6 +494,25 @@ export class DeliveryWorker {
     }
   }
 
+  /** Records a send the channel accepted: at once on the sent-marks connection if there is one. */
+  private async markSent(id: number): Promise<void> {
+    const sentAt = this.clock.now();
+    if (this.sentMarks) {
+      try {
+        const count = await this.sentMarks.mark(id, this.instanceId, sentAt);
+        if (count === 0)
+          this.logger?.warn(
+            { notificationId: id, status: "SENT" },
+            "outbox: row was taken over by another instance",
+          );
+        return;
+      } catch (err) {
+        this.logger?.warn({ notificationId: id, err: errorText(err) }, "outbox: sent mark through the pool");
+      }
+    }
+    await this.finish(id, { status: "SENT", sentAt, lastError: null });
+  }
+
   /** Puts a claimed row back in the queue, unchanged but for when it is due. */
   private release(id: number, notBefore: Date): Promise<void> {
     return this.finish(id, { status: "PENDING", notBefore });
@@ -529,6 +553,7 @@ export class DeliveryWorker {
     this.wake?.();
     await this.loop;
     this.loop = null;
+    await this.sentMarks?.close();
   }
 
   /** Wakes the idle loop now (after enqueueing something urgent). */
