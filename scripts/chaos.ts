@@ -215,6 +215,8 @@ async function main() {
       },
     });
   const botMessages = (id: number) => emulator.messages(id).filter((m) => m.from === "bot");
+  const waiters = new Map<number, () => void>();
+  emulator.onBotMessage = (m) => waiters.get(m.chatId)?.();
 
   /** Waits until the chat's newest bot message matches; returns it and the wait. */
   let longestWait = 0;
@@ -236,7 +238,15 @@ async function main() {
         const last = botMessages(id).at(-1)?.text?.slice(0, 80);
         throw new Error(`chat ${id}: no ${pattern} in 120 s (last: ${last})`);
       }
-      await sleep(50);
+      // Woken by the chat's next bot message (or edit); looked at again every second anyway.
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, 1000);
+        waiters.set(id, () => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+      waiters.delete(id);
     }
   }
   const confirmed = new Map<number, string>();
@@ -335,13 +345,16 @@ async function main() {
   for (const list of seqs.values()) gaps += Math.max(...list) - list.length;
   // Notifications (the outbox's messages to staff) sent twice: the same text to the same chat.
   const staffTexts = new Map<string, number>();
+  const sentAt = new Map<string, number[]>();
   for (const c of emulator.calls) {
     if (c.method !== "sendMessage") continue;
     const to = Number(c.payload.chat_id);
     if (to >= 700_000 && to < 700_000 + INTAKES) continue; // the citizens' own conversations
     const key = `${to}|${String(c.payload.text)}`;
     staffTexts.set(key, (staffTexts.get(key) ?? 0) + 1);
+    sentAt.set(key, [...(sentAt.get(key) ?? []), c.at - runStarted]);
   }
+  const twice = [...sentAt.entries()].filter(([, at]) => at.length > 1);
   const sentTwice = [...staffTexts.values()].filter((n) => n > 1).reduce((a, n) => a + n - 1, 0);
   const staffSent = [...staffTexts.values()].reduce((a, n) => a + n, 0);
   await db.end();
@@ -382,7 +395,11 @@ async function main() {
   console.log(
     `\nslowest waits: ${slowest.map((w) => `${(w.ms / 1000).toFixed(1)} s (chat ${w.chat} at ${(w.at / 1000).toFixed(0)} s, for "${w.what}")`).join("; ")}`,
   );
-  console.log(`kills at (s): ${killedAt.map((t) => (t / 1000).toFixed(0)).join(" ")}`);
+  console.log(`kills at (s): ${killedAt.map((t) => (t / 1000).toFixed(1)).join(" ")}`);
+  for (const [key, at] of twice.slice(0, 5))
+    console.log(
+      `sent twice: ${key.slice(0, 90).replace(/\n/g, " ")} at ${at.map((t) => (t / 1000).toFixed(2)).join(", ")} s`,
+    );
   console.log(`instance logs: ${LOG_DIR}`);
   const misses = [
     failed.length > 0 && "intakes that did not finish",
