@@ -36,10 +36,11 @@ export class UpdateHousekeeping {
   async runOnce(): Promise<{ recovered: number; pruned: number }> {
     const { ledger, handle, logger } = this.opts;
     const stale = await ledger.staleClaims();
-    // One queue per chat (in update order); chats side by side.
+    // One queue per chat (in update order); chats side by side. Updates recorded without
+    // their chat (a Messenger body's events) share one queue, in update order.
     const chats = new Map<string, Update[]>();
     for (const { update, chatKey } of stale) {
-      const key = chatKey ?? `update:${update.update_id}`;
+      const key = chatKey === null ? "" : `chat:${chatKey}`;
       chats.set(key, [...(chats.get(key) ?? []), update]);
     }
     const queues = [...chats.values()];
