@@ -7,18 +7,11 @@ import { describe, expect, inject, it } from "vitest";
 import { DeliveryWorker } from "../../src/scheduling/delivery.js";
 import { DirectSentMarks } from "../../src/scheduling/sent-marks.js";
 import { ManualClock } from "../../src/shared/clock.js";
-import { useTestDatabase } from "../support/db.js";
+import { postgresUrlOf, useTestDatabase } from "../support/db.js";
 import { createNotification, createOrg, createPerson, FakeSender, local } from "./fixtures.js";
 
 describe.skipIf(inject("dbEngine") !== "postgres")("sent marks (PostgreSQL)", () => {
   const db = useTestDatabase();
-
-  async function databaseUrl(): Promise<string> {
-    const [row] = await db().prisma.$queryRaw<{ name: string }[]>`SELECT current_database() AS name`;
-    const url = new URL(process.env.TEST_DATABASE_URL as string);
-    url.pathname = `/${row!.name}`;
-    return url.toString();
-  }
 
   it("marks a sent row SENT with the worker's clock on its own connection", async () => {
     const { prisma } = db();
@@ -31,7 +24,7 @@ describe.skipIf(inject("dbEngine") !== "postgres")("sent marks (PostgreSQL)", ()
       payload: { key: "common:cancel.nothing" },
     });
     const sender = new FakeSender(() => clock.now().getTime());
-    const sentMarks = new DirectSentMarks(await databaseUrl());
+    const sentMarks = new DirectSentMarks(await postgresUrlOf(db()));
     const worker = new DeliveryWorker({ prisma, sender, clock, concurrency: 1, instanceId: "w", sentMarks });
     expect(await worker.runOnce()).toMatchObject({ claimed: 1, sent: 1 });
     await worker.stop();
@@ -49,7 +42,7 @@ describe.skipIf(inject("dbEngine") !== "postgres")("sent marks (PostgreSQL)", ()
       where: { id: n.id },
       data: { status: "SENDING", claimedBy: "other", claimedAt: new Date() },
     });
-    const marks = new DirectSentMarks(await databaseUrl());
+    const marks = new DirectSentMarks(await postgresUrlOf(db()));
     try {
       expect(await marks.mark(n.id, "w", new Date())).toBe(0);
       expect((await prisma.notification.findUniqueOrThrow({ where: { id: n.id } })).status).toBe("SENDING");

@@ -10,22 +10,14 @@ import { InstancePresence } from "../../src/db/presence.js";
 import { DeliveryWorker } from "../../src/scheduling/delivery.js";
 import { ManualClock } from "../../src/shared/clock.js";
 import { createNotification, createOrg, createPerson, FakeSender, local } from "../scheduling/fixtures.js";
-import { useTestDatabase } from "../support/db.js";
+import { postgresUrlOf, useTestDatabase } from "../support/db.js";
 import { textUpdate } from "./support.js";
 
 describe.skipIf(inject("dbEngine") !== "postgres")("instance presence (PostgreSQL)", () => {
   const db = useTestDatabase();
 
-  /** The URL of this file's database (presence locks are judged per database). */
-  async function databaseUrl(): Promise<string> {
-    const [row] = await db().prisma.$queryRaw<{ name: string }[]>`SELECT current_database() AS name`;
-    const url = new URL(process.env.TEST_DATABASE_URL as string);
-    url.pathname = `/${row!.name}`;
-    return url.toString();
-  }
-
   async function instance(name: string) {
-    const presence = new InstancePresence({ url: await databaseUrl(), instanceId: `live:${name}` });
+    const presence = new InstancePresence({ url: await postgresUrlOf(db()), instanceId: `live:${name}` });
     await presence.start();
     const ledger = new UpdateLedger({ prisma: db().prisma, instanceId: presence.instanceId });
     return { presence, ledger };

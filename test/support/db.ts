@@ -75,3 +75,11 @@ export function useTestDatabase(opts: Pick<OpenOptions, "wrapAdapter"> = {}): ()
     return db;
   };
 }
+
+/** The URL of a test database on PostgreSQL (TEST_DATABASE_URL's server, this file's database). */
+export async function postgresUrlOf(db: Database): Promise<string> {
+  const [row] = await db.prisma.$queryRaw<{ name: string }[]>`SELECT current_database() AS name`;
+  const url = new URL(process.env.TEST_DATABASE_URL as string);
+  url.pathname = `/${row!.name}`;
+  return url.toString();
+}
