@@ -11,6 +11,7 @@
 import { describe, expect, it } from "vitest";
 import type { UpdateFaults } from "../../src/bot/middlewares/unfinished.js";
 import { RetryLater } from "../../src/db/transient.js";
+import type { Database } from "../../src/db/index.js";
 import { BotApiEmulator, EMULATED_BOT } from "../../src/sandbox/bot-api-emulator.js";
 import { ManualClock } from "../../src/shared/clock.js";
 import { createTestBot, type TestBot } from "../support/chat.js";
@@ -25,6 +26,25 @@ import {
 } from "./report-helpers.js";
 
 const crash = (where: string) => new RetryLater(`simulated crash ${where}`);
+
+/** The seeded organisation with its official and head linked, and a bot with the update ledger. */
+async function officialAndHead(
+  db: Database,
+  opts: { faults?: UpdateFaults; emulator?: BotApiEmulator; clock?: ManualClock } = {},
+) {
+  const { prisma } = db;
+  const fx = await seedOrganization(prisma);
+  await linkTelegram(prisma, TG.official, fx.people.official.id);
+  await linkTelegram(prisma, TG.head, fx.people.head.id);
+  const clock = opts.clock ?? new ManualClock(IN_Q1_2026);
+  const tb = await createTestBot(db, {
+    clock,
+    ledger: true,
+    faults: opts.faults,
+    ...(opts.emulator ? { emulator: opts.emulator } : {}),
+  });
+  return { prisma, clock, tb, official: tb.chat({ id: TG.official }), head: tb.chat({ id: TG.head }) };
+}
 
 /** A restart takes a while: the replay runs at a later moment than the first attempt. */
 const RESTART_MS = 90_000;
@@ -66,19 +86,7 @@ describe("a crash between the report's submission and the update's done mark", (
   const db = useTestDatabase();
 
   async function world(opts: { faults?: UpdateFaults; emulator?: BotApiEmulator; clock?: ManualClock } = {}) {
-    const { prisma } = db();
-    const fx = await seedOrganization(prisma);
-    await linkTelegram(prisma, TG.official, fx.people.official.id);
-    await linkTelegram(prisma, TG.head, fx.people.head.id);
-    const clock = opts.clock ?? new ManualClock(IN_Q1_2026);
-    const tb = await createTestBot(db(), {
-      clock,
-      ledger: true,
-      faults: opts.faults,
-      ...(opts.emulator ? { emulator: opts.emulator } : {}),
-    });
-    const official = tb.chat({ id: TG.official });
-    const head = tb.chat({ id: TG.head });
+    const { prisma, clock, tb, official, head } = await officialAndHead(db(), opts);
     await approvedPlan(tb, official, head);
     const reportId = await fillThroughService(tb, TG.official, 90);
     await official.send("/report");
@@ -208,14 +216,7 @@ describe("a crash after the head's approve, return or rating of a report, then t
   const db = useTestDatabase();
 
   async function world() {
-    const { prisma } = db();
-    const fx = await seedOrganization(prisma);
-    await linkTelegram(prisma, TG.official, fx.people.official.id);
-    await linkTelegram(prisma, TG.head, fx.people.head.id);
-    const clock = new ManualClock(IN_Q1_2026);
-    const tb = await createTestBot(db(), { clock, ledger: true });
-    const official = tb.chat({ id: TG.official });
-    const head = tb.chat({ id: TG.head });
+    const { prisma, clock, tb, official, head } = await officialAndHead(db());
     await approvedPlan(tb, official, head);
     const reportId = await submitThroughService(tb, TG.official, 90);
     await tb.deliverOutbox();
@@ -326,14 +327,7 @@ describe("a crash after the head's approve or return of a plan, then the replay"
   const db = useTestDatabase();
 
   async function world() {
-    const { prisma } = db();
-    const fx = await seedOrganization(prisma);
-    await linkTelegram(prisma, TG.official, fx.people.official.id);
-    await linkTelegram(prisma, TG.head, fx.people.head.id);
-    const clock = new ManualClock(IN_Q1_2026);
-    const tb = await createTestBot(db(), { clock, ledger: true });
-    const official = tb.chat({ id: TG.official });
-    const head = tb.chat({ id: TG.head });
+    const { prisma, clock, tb, official, head } = await officialAndHead(db());
     await sendPlan(tb, official);
     await official.press("📤 Send for approval");
     await tb.deliverOutbox();
