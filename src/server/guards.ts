@@ -15,7 +15,7 @@ export interface OpenGuards {
   ledger: UpdateLedger;
   chatLocks?: ChatLocks;
   presence?: InstancePresence;
-  /** Closes the chat locks' connections (after the updates in flight are done). */
+  /** Closes the chat locks' and the presence's connections (after the updates in flight are done). */
   close(): Promise<void>;
 }
 
