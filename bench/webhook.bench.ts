@@ -23,6 +23,7 @@
  *   - PostgreSQL CPU ms/update (the server processes connected to the run's database);
  *   - SQL statements/update, counted in the bot process where statements leave it
  *     (bench/support/count-statements.ts);
+ *   - Bot API calls/update, counted at the fake Bot API;
  *   - peak RSS of the bot process.
  */
 import { type ChildProcess, spawn } from "node:child_process";
@@ -58,10 +59,20 @@ type Engine = "PostgreSQL" | "PGlite";
 type BotKind = "albabot" | "reference";
 
 /** The fake Bot API: the emulator answering over HTTP on 127.0.0.1. */
-async function startFakeBotApi(): Promise<{ server: Server; url: string; emulator: BotApiEmulator }> {
+interface FakeBotApi {
+  server: Server;
+  url: string;
+  emulator: BotApiEmulator;
+  /** Bot API calls answered so far. */
+  calls(): number;
+}
+
+async function startFakeBotApi(): Promise<FakeBotApi> {
   const emulator = new BotApiEmulator(EMULATED_BOT);
   emulator.maxCalls = 10_000;
+  let calls = 0;
   const server = createServer(async (req: IncomingMessage, res) => {
+    calls++;
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const headers: Record<string, string> = {};
@@ -75,7 +86,12 @@ async function startFakeBotApi(): Promise<{ server: Server; url: string; emulato
     res.end(Buffer.from(await answer.arrayBuffer()));
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, emulator };
+  return {
+    server,
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    emulator,
+    calls: () => calls,
+  };
 }
 
 async function freePort(): Promise<number> {
@@ -361,6 +377,7 @@ interface Figures {
   "Node CPU ms/upd": number;
   "PG CPU ms/upd": number;
   "SQL/upd": number;
+  "API calls/upd": number;
   "peak RSS MB": number;
 }
 
@@ -371,6 +388,7 @@ const FIGURES: (keyof Figures)[] = [
   "Node CPU ms/upd",
   "PG CPU ms/upd",
   "SQL/upd",
+  "API calls/upd",
   "peak RSS MB",
 ];
 
@@ -378,7 +396,7 @@ async function oneRun(
   kind: BotKind,
   engine: Engine,
   seeded: Seeded,
-  api: { url: string; emulator: BotApiEmulator },
+  api: FakeBotApi,
   firstUpdateId: number,
 ): Promise<{ figures: Figures; note: string }> {
   const database = await seeded.copy();
@@ -407,6 +425,7 @@ async function oneRun(
     const stmts0 = await statements(instance);
     const pg0 = database.dbName ? cpuOf(await backendPids(database.dbName)) : new Map<number, number>();
     const cpu0 = cpuSeconds(pid);
+    const calls0 = api.calls();
     const t0 = performance.now();
     const result = await load(instance.url, replay);
     await drain(kind, instance);
@@ -415,6 +434,7 @@ async function oneRun(
     const pgCpu = database.dbName ? cpuSince(pg0, await backendPids(database.dbName)) : 0;
     const handled = (await handledSoFar(kind, instance, warmResult["2xx"] + result["2xx"])) - handled0;
     const stmts = (await statements(instance)) - stmts0;
+    const calls = api.calls() - calls0;
     const rss = peakRssMb(pid);
     await stopInstance(instance);
     const problems = result.non2xx + result.errors + result.timeouts;
@@ -432,6 +452,7 @@ async function oneRun(
         "Node CPU ms/upd": per(cpu * 1000),
         "PG CPU ms/upd": per(pgCpu * 1000),
         "SQL/upd": per(stmts),
+        "API calls/upd": per(calls),
         "peak RSS MB": rss,
       },
       note,

@@ -5,7 +5,8 @@
  */
 import pg from "pg";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { ChatLocks } from "../../src/bot/middlewares/chat-lock.js";
+import { CHAT_LOCK_NAMESPACE, ChatLocks } from "../../src/bot/middlewares/chat-lock.js";
+import { UpdateLedger } from "../../src/bot/middlewares/dedupe.js";
 import { type Database, openDatabase, truncateAll } from "../../src/db/index.js";
 import { readMigrations } from "../../src/db/schema-engine.js";
 import { type JobDefinition, JobRunner } from "../../src/scheduling/job-runner.js";
@@ -176,6 +177,84 @@ describe.skipIf(!onPostgres)("several instances on one PostgreSQL", () => {
       await one.close();
       await other.close();
     }
+  });
+
+  it("claims an update and takes its chat's lock in one statement; a duplicate takes no lock", async () => {
+    const locks = new ChatLocks({ url, max: 2 });
+    const ledgerA = new UpdateLedger({ prisma: dbA.prisma, instanceId: "a" });
+    const ledgerB = new UpdateLedger({ prisma: dbB.prisma, instanceId: "b" });
+    const probe = new pg.Client({ connectionString: url });
+    await probe.connect();
+    const lockFree = async (chat: string) => {
+      const r = await probe.query<{ got: boolean }>(
+        `SELECT pg_try_advisory_lock(${CHAT_LOCK_NAMESPACE}, hashtext($1)) AS got`,
+        [`chat:${chat}`],
+      );
+      if (r.rows[0]!.got)
+        await probe.query(`SELECT pg_advisory_unlock(${CHAT_LOCK_NAMESPACE}, hashtext($1))`, [
+          `chat:${chat}`,
+        ]);
+      return r.rows[0]!.got;
+    };
+    const update = textUpdate(741, "/help");
+    const claimOf = (ledger: UpdateLedger) => ({ statement: ledger.claimStatement(update, "741") });
+    try {
+      let claimed = false;
+      const held = await locks.take(
+        "741",
+        { updateId: update.update_id, instanceId: "a" },
+        { ...claimOf(ledgerA), onClaimed: () => (claimed = true) },
+      );
+      expect(held.claimAttempts).toBe(1);
+      expect(claimed).toBe(true);
+      expect(await ledgerA.settle(update, held.claimAttempts)).toEqual({ status: "claimed", attempts: 1 });
+      expect(await lockFree("741")).toBe(false);
+      // Another instance's delivery of the same update: a duplicate, and it does not wait.
+      const dup = await locks.take("741", { updateId: update.update_id, instanceId: "b" }, claimOf(ledgerB));
+      expect(dup.claimAttempts).toBeNull();
+      expect(await ledgerB.settle(update, dup.claimAttempts)).toEqual({ status: "duplicate" });
+      expect(await held.release(update.update_id)).toBe(true);
+      expect(await lockFree("741")).toBe(true);
+      const row = await dbA.prisma.processedUpdate.findUniqueOrThrow({
+        where: { updateId: BigInt(update.update_id) },
+      });
+      expect(row).toMatchObject({ claimedBy: "a", attempts: 1, chatKey: "741", payload: null });
+      expect(row.doneAt).not.toBeNull();
+      // Once done, a redelivery is a duplicate that leaves the lock free.
+      const late = await locks.take("741", { updateId: update.update_id, instanceId: "b" }, claimOf(ledgerB));
+      expect(late.claimAttempts).toBeNull();
+      expect(await lockFree("741")).toBe(true);
+    } finally {
+      await probe.end();
+      await locks.close();
+    }
+  });
+
+  it("handles an update in three statements of the guards: claim with lock, user, done with unlock", async () => {
+    const emulator = newEmulator();
+    const a = await startInstance(dbA, { emulator, url, instanceId: "a" });
+    running.push(a);
+    await a.post(textUpdate(751, "/help")); // the user's first update creates them
+    await a.server.processor.drain();
+    const proto = pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
+    const query = proto.query;
+    const sent: string[] = [];
+    proto.query = function (this: unknown, ...args: unknown[]) {
+      const q = args[0];
+      sent.push(typeof q === "string" ? q : String((q as { text?: string })?.text ?? ""));
+      return query.apply(this, args);
+    };
+    try {
+      expect((await a.post(textUpdate(751, "/help"))).status).toBe(200);
+      await a.server.processor.drain();
+    } finally {
+      proto.query = query;
+    }
+    expect(botMessages(emulator, 751)).toHaveLength(2);
+    expect(sent).toHaveLength(3);
+    expect(sent[0]).toMatch(/INSERT INTO "ProcessedUpdate"[\s\S]*pg_try_advisory_lock/);
+    expect(sent[1]).toMatch(/FROM "User" u/);
+    expect(sent[2]).toMatch(/UPDATE "ProcessedUpdate" SET "doneAt"[\s\S]*pg_advisory_unlock/);
   });
 });
 

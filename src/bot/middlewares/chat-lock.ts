@@ -10,10 +10,12 @@
  * most one connection per chat.
  *
  * Two round trips per update on that connection: taking the lock is one statement that
- * also asks whether the chat has an earlier update not done (the order check below), and
- * the update's done mark is committed and the lock released in one more. The done mark is
- * committed before the lock is released, so the chat's next update, once it holds the
- * lock, always sees its predecessor done.
+ * also claims the update in the ledger (middlewares/dedupe.ts, when the chat has nothing
+ * else in flight in this process) and asks whether the chat has an earlier update not
+ * done (the order check below); the update's done mark is committed and the lock
+ * released in one more. The done mark is committed
+ * before the lock is released, so the chat's next update, once it holds the lock, always
+ * sees its predecessor done.
  *
  * A wait longer than `lock_timeout` (a handler stuck elsewhere) is logged and the update
  * goes ahead without the lock: late and possibly out of order beats not at all.
@@ -43,6 +45,13 @@ export interface ChatLocksOptions {
 
 export type ReleaseLock = () => Promise<void>;
 
+/** A claim sent in the same statement as the lock (UpdateLedger.claimStatement). */
+export interface ClaimWithLock {
+  statement: { text: string; values: unknown[] };
+  /** Called once the claim is in, before any wait for the lock. */
+  onClaimed?: () => void;
+}
+
 /** Asks, with the lock, whether the chat has an update before this one that is not done. */
 export interface OrderCheck {
   updateId: number;
@@ -54,6 +63,11 @@ export interface OrderCheck {
 export interface HeldChatLock {
   /** The order check's answer when the lock was taken (false without a check). */
   readonly earlierUnfinished: boolean;
+  /**
+   * With a claim: the claim statement's `attempts` (null: a duplicate, then no lock is
+   * held and `release` does nothing).
+   */
+  readonly claimAttempts?: number | null;
   /** Asks the order check again, now (on the lock's own connection when there is one). */
   recheck(): Promise<boolean>;
   /**
@@ -98,9 +112,10 @@ export class ChatLocks {
 
   /**
    * Takes the chat's lock, waiting for it when another update holds it. With `check`, the
-   * order check is asked in the same statement when the lock is free at once.
+   * order check is asked in the same statement when the lock is free at once; with
+   * `claim`, the update is claimed in it too (a duplicate then takes no lock).
    */
-  async take(chatKey: string, check?: OrderCheck): Promise<HeldChatLock> {
+  async take(chatKey: string, check?: OrderCheck, claim?: ClaimWithLock): Promise<HeldChatLock> {
     const client = await this.pool.connect();
     const lockKey = `chat:${chatKey}`;
     const checkParams = check ? [chatKey, BigInt(check.updateId), check.instanceId] : [];
@@ -112,14 +127,40 @@ export class ChatLocks {
       );
       return r.rows[0]!.earlier;
     };
+    const unlockSql = `SELECT pg_advisory_unlock(${CHAT_LOCK_NAMESPACE}, hashtext(${client.escapeLiteral(lockKey)}))`;
     const started = performance.now();
     let earlier: boolean;
+    let claimAttempts: number | null | undefined;
     try {
-      const first = await client.query<{ got: boolean; earlier: boolean | null }>(
-        `SELECT pg_try_advisory_lock($1, hashtext($2)) AS got, ${check ? earlierUnfinishedSql(3) : "NULL::boolean"} AS earlier`,
-        [CHAT_LOCK_NAMESPACE, lockKey, ...checkParams],
+      const first = claim ? claim.statement.values.length : 0;
+      const lockAndCheck = `pg_try_advisory_lock($${first + 1}, hashtext($${first + 2})) AS got,
+        ${check ? earlierUnfinishedSql(first + 3) : "NULL::boolean"} AS earlier`;
+      const firstAnswer = await client.query<{
+        got: boolean;
+        earlier: boolean | null;
+        attempts?: number | null;
+      }>(
+        claim
+          ? `WITH c AS (${claim.statement.text}) SELECT (SELECT "attempts" FROM c) AS attempts, ${lockAndCheck}`
+          : `SELECT ${lockAndCheck}`,
+        [...(claim?.statement.values ?? []), CHAT_LOCK_NAMESPACE, lockKey, ...checkParams],
       );
-      const row = first.rows[0]!;
+      const row = firstAnswer.rows[0]!;
+      if (claim) {
+        claimAttempts = row.attempts ?? null;
+        if (claimAttempts === null) {
+          // A duplicate: nothing to hold the chat for.
+          if (row.got) await client.query(unlockSql);
+          client.release();
+          return {
+            earlierUnfinished: false,
+            claimAttempts,
+            recheck: async () => false,
+            release: async () => false,
+          };
+        }
+        claim.onClaimed?.();
+      }
       if (row.got) {
         earlier = row.earlier === true;
       } else {
@@ -132,18 +173,23 @@ export class ChatLocks {
       client.release(timedOut ? undefined : (err as Error));
       if (!timedOut) throw err;
       this.logger?.warn({ chatKey }, "chat lock wait timed out: handling without it");
-      return { earlierUnfinished: false, recheck: async () => false, release: async () => false };
+      return {
+        earlierUnfinished: false,
+        claimAttempts,
+        recheck: async () => false,
+        release: async () => false,
+      };
     } finally {
       this.onWait?.((performance.now() - started) / 1000);
     }
     let released = false;
     return {
       earlierUnfinished: earlier,
+      claimAttempts,
       recheck,
       release: async (doneUpdateId) => {
         if (released) return false;
         released = true;
-        const unlock = `SELECT pg_advisory_unlock(${CHAT_LOCK_NAMESPACE}, hashtext(${client.escapeLiteral(lockKey)}))`;
         const done =
           doneUpdateId !== undefined && Number.isSafeInteger(doneUpdateId)
             ? `BEGIN; UPDATE "ProcessedUpdate" SET "doneAt" = now() AT TIME ZONE 'UTC', "payload" = NULL
@@ -151,7 +197,7 @@ export class ChatLocks {
             : undefined;
         try {
           // One simple query: the done mark committed, then the lock released.
-          await client.query(`${done ?? ""}${unlock}`);
+          await client.query(`${done ?? ""}${unlockSql}`);
           client.release();
           return done !== undefined;
         } catch (err) {
@@ -165,7 +211,8 @@ export class ChatLocks {
 
   /** The same locks for another channel's chats, whose ids may collide with Telegram's. */
   withPrefix(prefix: string): ChatLocks {
-    const take = (chatKey: string, check?: OrderCheck) => this.take(`${prefix}${chatKey}`, check);
+    const take = (chatKey: string, check?: OrderCheck, claim?: ClaimWithLock) =>
+      this.take(`${prefix}${chatKey}`, check, claim);
     return Object.create(this, {
       take: { value: take },
       acquire: {
@@ -248,7 +295,10 @@ export function chatLock(guards: UpdateGuards, faults?: UpdateFaults): Middlewar
       guards.onProgress?.(updateId, "started");
       return next();
     }
-    const held = await guards.chatLocks.take(key, { updateId, instanceId: guards.ledger.instanceId });
+    // Usually taken with the claim (middlewares/dedupe.ts).
+    const held =
+      takeHeldLock(ctx) ??
+      (await guards.chatLocks.take(key, { updateId, instanceId: guards.ledger.instanceId }));
     const finish = lockFinishOf(ctx);
     let handled = false;
     try {
@@ -263,6 +313,21 @@ export function chatLock(guards: UpdateGuards, faults?: UpdateFaults): Middlewar
       finish.done = await held.release(handled ? updateId : undefined);
     }
   };
+}
+
+const HELD = Symbol("the chat's lock, taken with the claim");
+
+/** Hands the chat lock taken with the claim to the chat lock's middleware. */
+export function setHeldLock(ctx: BotContext, held: HeldChatLock): void {
+  (ctx as unknown as Record<symbol, HeldChatLock | undefined>)[HELD] = held;
+}
+
+/** The lock taken with the claim, once (then it is the taker's to release). */
+export function takeHeldLock(ctx: BotContext): HeldChatLock | undefined {
+  const c = ctx as unknown as Record<symbol, HeldChatLock | undefined>;
+  const held = c[HELD];
+  c[HELD] = undefined;
+  return held;
 }
 
 const EARLIER_AT_CLAIM = Symbol("the chat had an earlier unfinished update at the claim");

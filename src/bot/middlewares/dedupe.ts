@@ -32,7 +32,14 @@ import { ownerGone } from "../../db/presence.js";
 import type { Logger } from "../../logger.js";
 import type { BotContext } from "../context.js";
 import { isTransientDbError } from "../../db/transient.js";
-import { type ChatLocks, chatKeyOf, lockFinishOf, setEarlierAtClaim } from "./chat-lock.js";
+import {
+  type ChatLocks,
+  chatKeyOf,
+  lockFinishOf,
+  setEarlierAtClaim,
+  setHeldLock,
+  takeHeldLock,
+} from "./chat-lock.js";
 import type { UpdateFaults } from "./unfinished.js";
 
 export interface UpdateLedgerOptions {
@@ -84,20 +91,8 @@ export class UpdateLedger {
    * an earlier update not done (`hasEarlierUnfinished`), returned as `earlier`.
    */
   async claim(update: Update, chatKey?: string, opts: { checkOrder?: boolean } = {}): Promise<ClaimResult> {
-    const leaseSeconds = Math.ceil(this.leaseMs / 1000);
     const updateId = BigInt(update.update_id);
-    const insert = Prisma.sql`
-      INSERT INTO "ProcessedUpdate" ("updateId", "payload", "claimedBy", "claimedAt", "attempts", "chatKey")
-      VALUES (${updateId}, ${JSON.stringify(update)}::jsonb, ${this.instanceId},
-              now() AT TIME ZONE 'UTC', 1, ${chatKey ?? null})
-      ON CONFLICT ("updateId") DO UPDATE
-        SET "claimedBy" = EXCLUDED."claimedBy",
-            "claimedAt" = EXCLUDED."claimedAt",
-            "attempts" = "ProcessedUpdate"."attempts" + 1
-        WHERE "ProcessedUpdate"."doneAt" IS NULL
-          AND ("ProcessedUpdate"."claimedAt" < (now() AT TIME ZONE 'UTC') - ${leaseSeconds}::int * interval '1 second'
-               OR ${ownerGone(Prisma.sql`"ProcessedUpdate"."claimedBy"`)})
-      RETURNING "attempts"`;
+    const insert = this.claimStatement(update, chatKey);
     const rows =
       opts.checkOrder && chatKey !== undefined
         ? await this.prisma.$queryRaw<{ attempts: number; earlier: boolean }[]>`
@@ -107,8 +102,35 @@ export class UpdateLedger {
                 AND NOT ("claimedBy" = ${this.instanceId} AND "claimedAt" > TIMESTAMP '1970-01-02')) AS "earlier"
             FROM c`
         : await this.prisma.$queryRaw<{ attempts: number; earlier?: boolean }[]>(insert);
-    const attempts = rows[0]?.attempts;
-    if (attempts === undefined) return { status: "duplicate" };
+    const result = await this.settle(update, rows[0]?.attempts);
+    const earlier = rows[0]?.earlier;
+    return result.status === "claimed" && earlier !== undefined ? { ...result, earlier } : result;
+  }
+
+  /**
+   * The claim as one statement returning `attempts` (no row: a duplicate), for a caller
+   * that sends it with other work in one round trip (the chat lock: middlewares/chat-lock.ts);
+   * its answer then goes to `settle`.
+   */
+  claimStatement(update: Update, chatKey?: string): Prisma.Sql {
+    const leaseSeconds = Math.ceil(this.leaseMs / 1000);
+    return Prisma.sql`
+      INSERT INTO "ProcessedUpdate" ("updateId", "payload", "claimedBy", "claimedAt", "attempts", "chatKey")
+      VALUES (${BigInt(update.update_id)}, ${JSON.stringify(update)}::jsonb, ${this.instanceId},
+              now() AT TIME ZONE 'UTC', 1, ${chatKey ?? null})
+      ON CONFLICT ("updateId") DO UPDATE
+        SET "claimedBy" = EXCLUDED."claimedBy",
+            "claimedAt" = EXCLUDED."claimedAt",
+            "attempts" = "ProcessedUpdate"."attempts" + 1
+        WHERE "ProcessedUpdate"."doneAt" IS NULL
+          AND ("ProcessedUpdate"."claimedAt" < (now() AT TIME ZONE 'UTC') - ${leaseSeconds}::int * interval '1 second'
+               OR ${ownerGone(Prisma.sql`"ProcessedUpdate"."claimedBy"`)})
+      RETURNING "attempts"`;
+  }
+
+  /** What a claim statement's answer means: claimed, a duplicate, or given up (then marked done). */
+  async settle(update: Update, attempts: number | null | undefined): Promise<ClaimResult> {
+    if (attempts === undefined || attempts === null) return { status: "duplicate" };
     if (attempts > this.maxAttempts) {
       await this.prisma.$executeRaw`
         UPDATE "ProcessedUpdate" SET "doneAt" = now() AT TIME ZONE 'UTC'
@@ -121,8 +143,7 @@ export class UpdateLedger {
     }
     if (attempts > 1)
       this.logger?.warn({ updateId: update.update_id, attempts }, "update taken over after its lease");
-    const earlier = rows[0]?.earlier;
-    return earlier === undefined ? { status: "claimed", attempts } : { status: "claimed", attempts, earlier };
+    return { status: "claimed", attempts };
   }
 
   /**
@@ -248,21 +269,64 @@ export interface UpdateGuards {
 /**
  * Claims the update before anything else runs; a re-delivered one is skipped. The row is
  * marked done after the handlers (a handler's error is answered by the error boundary
- * and counts as handled). When something before the handlers fails (database gone) the
- * claim stays open and the update is retried after the lease.
+ * and counts as handled). When something before the handlers fails
+ * (database gone) the claim stays open and the update is retried after the lease.
+ *
+ * With chat locks, an update whose chat has nothing else in flight in this process is
+ * claimed and takes its chat's lock in one round trip (middlewares/chat-lock.ts); one
+ * that queues behind its chat's update here is claimed alone, so it is stored at once,
+ * and takes the lock when its turn comes.
  */
 export function dedupe(guards: UpdateGuards, faults?: UpdateFaults): MiddlewareFn<BotContext> {
+  const inFlight = new Map<string, number>();
   return async (ctx, next) => {
+    const chatKey = chatKeyOf(ctx);
+    const together = guards.chatLocks !== undefined && chatKey !== undefined && !inFlight.has(chatKey);
+    if (chatKey !== undefined) inFlight.set(chatKey, (inFlight.get(chatKey) ?? 0) + 1);
+    try {
+      await claimed(ctx, next, together);
+    } finally {
+      if (chatKey !== undefined) {
+        const left = (inFlight.get(chatKey) ?? 1) - 1;
+        if (left > 0) inFlight.set(chatKey, left);
+        else inFlight.delete(chatKey);
+      }
+    }
+  };
+
+  async function claimed(ctx: BotContext, next: () => Promise<void>, together: boolean): Promise<void> {
     const updateId = ctx.update.update_id;
-    // Without chat locks the order check is asked with the claim (with them, with the lock).
-    const claim = await guards.ledger.claim(ctx.update, chatKeyOf(ctx), { checkOrder: !guards.chatLocks });
-    if (claim.status === "claimed" && claim.earlier !== undefined) setEarlierAtClaim(ctx, claim.earlier);
+    const chatKey = chatKeyOf(ctx);
+    let claim: ClaimResult;
+    if (together && guards.chatLocks && chatKey !== undefined) {
+      const held = await guards.chatLocks
+        .take(
+          chatKey,
+          { updateId, instanceId: guards.ledger.instanceId },
+          {
+            statement: guards.ledger.claimStatement(ctx.update, chatKey),
+            onClaimed: () => guards.onProgress?.(updateId, "claimed"),
+          },
+        )
+        .catch(async (err: unknown) => {
+          // Claimed, then the wait for the lock failed: offered again at once (as below).
+          if (isTransientDbError(err)) await guards.ledger.release(updateId).catch(() => undefined);
+          throw err;
+        });
+      claim = await guards.ledger.settle(ctx.update, held.claimAttempts);
+      if (claim.status === "claimed") setHeldLock(ctx, held);
+      else await held.release();
+    } else {
+      // Without chat locks the order check is asked with the claim (with them, with the lock).
+      claim = await guards.ledger.claim(ctx.update, chatKey, { checkOrder: !guards.chatLocks });
+      if (claim.status === "claimed" && claim.earlier !== undefined) setEarlierAtClaim(ctx, claim.earlier);
+    }
     if (claim.status !== "claimed") {
       guards.logger?.debug({ updateId, status: claim.status }, "update skipped: already claimed");
       guards.onProgress?.(updateId, "skipped");
       return;
     }
-    guards.onProgress?.(updateId, "claimed");
+    if (!together) guards.onProgress?.(updateId, "claimed");
     // The claim is renewed while the update is handled: only a dead instance loses it.
     const renew = Math.max(1000, Math.floor(guards.ledger.leaseMs / 3));
     const heartbeat = setInterval(() => {
@@ -280,8 +344,11 @@ export function dedupe(guards: UpdateGuards, faults?: UpdateFaults): MiddlewareF
       throw err;
     } finally {
       clearInterval(heartbeat);
+      // A lock taken with the claim and never used below (the update stopped before the
+      // chat lock's middleware) is given back here.
+      await takeHeldLock(ctx)?.release();
     }
     // Usually written by the chat lock as it was released (middlewares/chat-lock.ts).
     if (!finish.done) await guards.ledger.complete(updateId);
-  };
+  }
 }
