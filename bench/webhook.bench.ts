@@ -169,6 +169,7 @@ async function startInstance(kind: BotKind, env: Record<string, string>, workDir
   const child = spawn(
     process.execPath,
     [
+      ...(kind === "albabot" && process.env.BENCH_NODE_FLAGS ? process.env.BENCH_NODE_FLAGS.split(" ") : []),
       ...(kind === "albabot" && process.env.BENCH_PROFILE_DIR
         ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`]
         : []),

@@ -238,23 +238,44 @@ describe.skipIf(!onPostgres)("several instances on one PostgreSQL", () => {
     await a.server.processor.drain();
     const proto = pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
     const query = proto.query;
-    const sent: string[] = [];
-    proto.query = function (this: unknown, ...args: unknown[]) {
+    const sent: { text: string; on: string }[] = [];
+    proto.query = function (
+      this: { connectionParameters?: { application_name?: string } },
+      ...args: unknown[]
+    ) {
       const q = args[0];
-      sent.push(typeof q === "string" ? q : String((q as { text?: string })?.text ?? ""));
+      sent.push({
+        text: typeof q === "string" ? q : String((q as { text?: string })?.text ?? ""),
+        on: this.connectionParameters?.application_name ?? "",
+      });
       return query.apply(this, args);
     };
-    try {
-      expect((await a.post(textUpdate(751, "/help"))).status).toBe(200);
+    const statementsOf = async (update: ReturnType<typeof textUpdate>) => {
+      sent.length = 0;
+      expect((await a.post(update)).status).toBe(200);
       await a.server.processor.drain();
+      return [...sent];
+    };
+    try {
+      const help = await statementsOf(textUpdate(751, "/help"));
+      expect(botMessages(emulator, 751)).toHaveLength(2);
+      expect(help.map((s) => s.text)).toHaveLength(3);
+      expect(help[0]!.text).toMatch(/INSERT INTO "ProcessedUpdate"[\s\S]*pg_try_advisory_lock/);
+      expect(help[1]!.text).toMatch(/FROM "User" u/);
+      expect(help[2]!.text).toMatch(/UPDATE "ProcessedUpdate" SET "doneAt"[\s\S]*pg_advisory_unlock/);
+      // A conversation's step writes its state on the connection holding the chat's lock.
+      await dbA.prisma.organization.createMany({
+        data: [
+          { slug: "one", name: "Нэгдүгээр газар" },
+          { slug: "two", name: "Хоёрдугаар газар" },
+        ],
+      });
+      const step = await statementsOf(textUpdate(751, "/new"));
+      const write = step.find((s) => s.text.includes(`INSERT INTO "ConversationState"`));
+      expect(write?.on).toBe("albabot:chat-locks");
     } finally {
       proto.query = query;
     }
-    expect(botMessages(emulator, 751)).toHaveLength(2);
-    expect(sent).toHaveLength(3);
-    expect(sent[0]).toMatch(/INSERT INTO "ProcessedUpdate"[\s\S]*pg_try_advisory_lock/);
-    expect(sent[1]).toMatch(/FROM "User" u/);
-    expect(sent[2]).toMatch(/UPDATE "ProcessedUpdate" SET "doneAt"[\s\S]*pg_advisory_unlock/);
   });
 });
 

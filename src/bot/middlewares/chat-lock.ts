@@ -27,7 +27,7 @@ import { RetryLater } from "../../db/transient.js";
 import type { Logger } from "../../logger.js";
 import type { BotContext } from "../context.js";
 import type { UpdateGuards } from "./dedupe.js";
-import type { UpdateFaults } from "./unfinished.js";
+import { type ChatConnection, setChatConnection, type UpdateFaults } from "./unfinished.js";
 
 /** First key of the two-key advisory lock: keeps chat locks apart from other advisory locks. */
 export const CHAT_LOCK_NAMESPACE = 0x0a1b;
@@ -70,6 +70,8 @@ export interface HeldChatLock {
   readonly claimAttempts?: number | null;
   /** Asks the order check again, now (on the lock's own connection when there is one). */
   recheck(): Promise<boolean>;
+  /** Runs a statement on the lock's own connection (absent when no lock is held). */
+  readonly query?: ChatConnection;
   /**
    * Releases the lock. With `doneUpdateId`, first commits that update's done mark in the
    * ledger, in the same round trip; returns whether the mark was written (otherwise the
@@ -187,6 +189,10 @@ export class ChatLocks {
       earlierUnfinished: earlier,
       claimAttempts,
       recheck,
+      query: async (text, values) => {
+        if (released) throw new Error("the chat's lock is released");
+        return client.query(text, values);
+      },
       release: async (doneUpdateId) => {
         if (released) return false;
         released = true;
@@ -305,11 +311,13 @@ export function chatLock(guards: UpdateGuards, faults?: UpdateFaults): Middlewar
       if (held.earlierUnfinished)
         await waitForEarlier(guards, updateId, key, () => held.recheck(), DONE_MARK_SETTLE_MS);
       guards.onProgress?.(updateId, "started");
+      setChatConnection(ctx, held.query);
       await next();
       finish.faultsRan = true;
       await faults?.("before-done", ctx);
       handled = true;
     } finally {
+      setChatConnection(ctx, undefined);
       finish.done = await held.release(handled ? updateId : undefined);
     }
   };

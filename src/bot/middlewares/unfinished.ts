@@ -10,7 +10,6 @@
  * where a process can die between a service's commit and the update's done mark.
  */
 import type { ConversationData, ConversationStorage, VersionedState } from "@grammyjs/conversations";
-import { PrismaAdapter } from "@grammyjs/storage-prisma";
 import type { MiddlewareFn } from "grammy";
 import { isTransientDbError } from "../../db/transient.js";
 import type { PrismaClient } from "../../generated/prisma/client.js";
@@ -85,7 +84,7 @@ export function conversationStorage(
   } = {},
 ): ConversationStorage<BotContext, ConversationData> {
   const { faults, prefix = "" } = opts;
-  const rows = new PrismaAdapter<VersionedState<ConversationData>>(prisma.conversationState);
+  const rows = conversationRows(prisma);
   const keyOf = (ctx: BotContext) => conversationKeyOf(ctx, prefix);
   return {
     type: "context",
@@ -107,15 +106,55 @@ export function conversationStorage(
       async write(ctx, state) {
         const key = keyOf(ctx);
         if (key === undefined || isUnfinished(ctx)) return;
-        await rows.write(key, state);
+        await rows.write(key, state, chatConnectionOf(ctx));
         await faults?.("conversation-written", ctx);
       },
       async delete(ctx) {
         const key = keyOf(ctx);
         if (key === undefined || isUnfinished(ctx)) return;
-        await rows.delete(key);
+        await rows.delete(key, chatConnectionOf(ctx));
         await faults?.("conversation-written", ctx);
       },
+    },
+  };
+}
+
+/**
+ * Runs one statement on the connection that holds the chat's lock (PostgreSQL: one round
+ * trip without the query pool or Prisma's client; middlewares/chat-lock.ts).
+ */
+export type ChatConnection = (text: string, values: unknown[]) => Promise<unknown>;
+
+const CHAT_CONNECTION = Symbol("the connection holding the chat's lock");
+
+export function setChatConnection(ctx: BotContext, connection: ChatConnection | undefined): void {
+  (ctx as unknown as Record<symbol, ChatConnection | undefined>)[CHAT_CONNECTION] = connection;
+}
+
+function chatConnectionOf(ctx: BotContext): ChatConnection | undefined {
+  return (ctx as unknown as Record<symbol, ChatConnection | undefined>)[CHAT_CONNECTION];
+}
+
+const UPSERT_STATE = `INSERT INTO "ConversationState" ("key", "value") VALUES ($1, $2)
+  ON CONFLICT ("key") DO UPDATE SET "value" = EXCLUDED."value"`;
+const DELETE_STATE = `DELETE FROM "ConversationState" WHERE "key" = $1`;
+
+/** ConversationState rows: the state as JSON text by key, one plain statement each. */
+function conversationRows(prisma: PrismaClient) {
+  return {
+    async read(key: string): Promise<VersionedState<ConversationData> | undefined> {
+      const found = await prisma.$queryRaw<{ value: string }[]>`
+        SELECT "value" FROM "ConversationState" WHERE "key" = ${key}`;
+      return found[0] ? (JSON.parse(found[0].value) as VersionedState<ConversationData>) : undefined;
+    },
+    async write(key: string, state: VersionedState<ConversationData>, on?: ChatConnection): Promise<void> {
+      const value = JSON.stringify(state);
+      if (on) await on(UPSERT_STATE, [key, value]);
+      else await prisma.$executeRawUnsafe(UPSERT_STATE, key, value);
+    },
+    async delete(key: string, on?: ChatConnection): Promise<void> {
+      if (on) await on(DELETE_STATE, [key]);
+      else await prisma.$executeRawUnsafe(DELETE_STATE, key);
     },
   };
 }
