@@ -13,6 +13,7 @@ import { isTransientDbError } from "../db/transient.js";
 import { getI18n, isLocale } from "../i18n.js";
 import { DomainError } from "../shared/errors.js";
 import { withRequestKeys } from "../shared/request-key.js";
+import { apiFetch } from "./api-fetch.js";
 import type { BotContext, BotDeps, ConvContext } from "./context.js";
 import { followContinuations } from "./conversations/kit.js";
 import { fallback, type FeatureModule, features as telegramFeatures } from "./features/index.js";
@@ -105,7 +106,8 @@ export function createBot(deps: BotDeps, opts: CreateBotOptions = {}): Bot<BotCo
   const token = deps.config.BOT_TOKEN ?? "0:sandbox";
   const bot = new Bot<BotContext>(token, {
     ...(opts.botInfo ? { botInfo: opts.botInfo } : {}),
-    client: { apiRoot: deps.config.TELEGRAM_API_ROOT, ...opts.client },
+    // The lean Bot API fetch (api-fetch.ts) unless the caller brings its own (an emulator).
+    client: { apiRoot: deps.config.TELEGRAM_API_ROOT, fetch: apiFetch as never, ...opts.client },
   });
   bot.api.config.use(htmlByDefault);
   if (opts.throttle ?? true) {
