@@ -1,7 +1,7 @@
 /**
  * Loaded with `node --import` into a benchmarked bot process (or imported by a benchmark):
  * counts the SQL statements the process sends and writes the running total to
- * BENCH_STATEMENTS_FILE, when set, every 100 ms (and at exit). Counted where the statements leave the process:
+ * BENCH_STATEMENTS_FILE, when set, every 100 ms when it changed (and at exit). Counted where the statements leave the process:
  *   - PostgreSQL: every `query` of a node-postgres client (Prisma's adapter and any direct
  *     pool), BEGIN and COMMIT included;
  *   - PGlite: every statement through Prisma's PGlite adapter, with BEGIN and COMMIT/ROLLBACK
@@ -65,7 +65,10 @@ factoryProto.connect = async function (this: unknown) {
 };
 
 if (file) {
+  let written = -1;
   const write = () => {
+    if (count === written) return;
+    written = count;
     try {
       // Whole or not at all: the benchmark may read it at any moment.
       writeFileSync(`${file}.tmp`, String(count));

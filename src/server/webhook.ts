@@ -12,9 +12,9 @@
  *    another instance) and the ones in flight finish.
  */
 import { createHash, timingSafeEqual } from "node:crypto";
+import type { IncomingMessage } from "node:http";
 import type { Update } from "grammy/types";
-import { Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
+import { type Context, Hono } from "hono";
 import type { Logger } from "../logger.js";
 import type { Health } from "./health.js";
 import type { Metrics } from "./metrics.js";
@@ -38,11 +38,51 @@ export interface WebhookAppOptions {
   refusals?: RefusalLog;
 }
 
+const sha256 = (s: string) => createHash("sha256").update(s).digest();
+
 /** Constant-time comparison of the presented secret with the configured one. */
-export function secretMatches(presented: string | undefined, secret: string): boolean {
+export function secretMatches(presented: string | undefined, secret: string | Buffer): boolean {
   if (presented === undefined) return false;
-  const digest = (s: string) => createHash("sha256").update(s).digest();
-  return timingSafeEqual(digest(presented), digest(secret));
+  return timingSafeEqual(sha256(presented), typeof secret === "string" ? sha256(secret) : secret);
+}
+
+/** The largest webhook body taken (Telegram's updates are a few kilobytes). */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+/**
+ * The request body as text, or "too large" past `maxBytes`. On node:http (the served app)
+ * it is read straight from the socket's IncomingMessage, without building a web Request
+ * and its streams for every update; elsewhere (app.request in tests) through the Request.
+ */
+export async function readBody(c: Context, maxBytes: number): Promise<string | "too large"> {
+  const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+  if (!incoming) {
+    const bytes = new Uint8Array(await c.req.arrayBuffer());
+    return bytes.byteLength > maxBytes ? "too large" : Buffer.from(bytes).toString("utf8");
+  }
+  if (Number(incoming.headers["content-length"] ?? 0) > maxBytes) {
+    incoming.resume();
+    return "too large";
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of incoming as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > maxBytes) {
+      incoming.resume();
+      return "too large";
+    }
+    chunks.push(chunk);
+  }
+  return (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)).toString("utf8");
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }
 
 function isUpdate(body: unknown): body is Update {
@@ -95,33 +135,26 @@ export function createWebhookApp(opts: WebhookAppOptions): Hono {
   const app = new Hono();
   const refusals = opts.refusals ?? new RefusalLog(logger);
 
-  app.post(
-    opts.path,
-    async (c, next) => {
-      if (!secretMatches(c.req.header(SECRET_HEADER), opts.secret)) {
-        refusals.refused("wrong secret", { ip: c.req.header("x-forwarded-for") });
-        return c.json({ ok: false, error: "unauthorized" }, 401);
-      }
-      return next();
-    },
-    bodyLimit({
-      maxSize: 1024 * 1024,
-      onError: (c) => {
-        refusals.refused("too large");
-        return c.json({ ok: false, error: "too large" }, 413);
-      },
-    }),
-    async (c) => {
-      if (opts.stopping()) return c.json({ ok: false, error: "shutting down" }, 503);
-      const body = await c.req.json().catch(() => undefined);
-      if (!isUpdate(body)) {
-        refusals.refused("not an update");
-        return c.json({ ok: false, error: "not a Telegram update" }, 400);
-      }
-      const answer = await processor.submit(body);
-      return answer === "ack" ? c.json({ ok: true }) : c.json({ ok: false, error: "try again" }, 503);
-    },
-  );
+  const secretDigest = sha256(opts.secret);
+  app.post(opts.path, async (c) => {
+    if (!secretMatches(c.req.header(SECRET_HEADER), secretDigest)) {
+      refusals.refused("wrong secret", { ip: c.req.header("x-forwarded-for") });
+      return c.json({ ok: false, error: "unauthorized" }, 401);
+    }
+    const text = await readBody(c, MAX_BODY_BYTES);
+    if (text === "too large") {
+      refusals.refused("too large");
+      return c.json({ ok: false, error: "too large" }, 413);
+    }
+    if (opts.stopping()) return c.json({ ok: false, error: "shutting down" }, 503);
+    const body = parseJson(text);
+    if (!isUpdate(body)) {
+      refusals.refused("not an update");
+      return c.json({ ok: false, error: "not a Telegram update" }, 400);
+    }
+    const answer = await processor.submit(body);
+    return answer === "ack" ? c.json({ ok: true }) : c.json({ ok: false, error: "try again" }, 503);
+  });
 
   app.get("/healthz", async (c) => {
     const health = await opts.health();

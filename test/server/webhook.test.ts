@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { openDatabase } from "../../src/db/index.js";
 import { openTestDatabase } from "../support/db.js";
+import { SECRET_HEADER } from "../../src/server/webhook.js";
 import {
   botMessages,
   callbackUpdate,
@@ -81,6 +82,33 @@ describe("webhook server", () => {
     expect((await instance.post({ update_id: -3 })).status).toBe(400);
     expect((await instance.get("/nothing")).status).toBe(404);
     expect(await db().prisma.processedUpdate.count()).toBe(0);
+  });
+
+  it("reads a body sent in pieces, and answers 413 past 1 MB whether it is declared or streamed", async () => {
+    const { instance, emulator } = await start();
+    const url = `http://127.0.0.1:${instance.server.port}/telegram`;
+    const streamed = (parts: string[]) =>
+      fetch(url, {
+        method: "POST",
+        headers: { "content-type": "application/json", [SECRET_HEADER]: SECRET },
+        body: new ReadableStream({
+          start(controller) {
+            for (const part of parts) controller.enqueue(new TextEncoder().encode(part));
+            controller.close();
+          },
+        }),
+        duplex: "half",
+      } as RequestInit);
+    const json = JSON.stringify(textUpdate(900, "/help"));
+    const pieces = [json.slice(0, 10), json.slice(10, 30), json.slice(30)];
+    expect((await streamed(pieces)).status).toBe(200);
+    const big = JSON.stringify({ ...textUpdate(901, "/help"), pad: "x".repeat(1024 * 1024) });
+    expect((await instance.post(big)).status).toBe(413);
+    expect((await streamed([big.slice(0, 600_000), big.slice(600_000)])).status).toBe(413);
+    await instance.server.processor.drain();
+    expect(botMessages(emulator, 900).length).toBeGreaterThan(0);
+    expect(botMessages(emulator, 901)).toEqual([]);
+    expect(await db().prisma.processedUpdate.count()).toBe(1);
   });
 
   it("keeps one chat's updates in the order they arrive within an instance", async () => {
