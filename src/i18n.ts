@@ -90,35 +90,117 @@ export function getI18n(defaultLocale: Locale = "mn"): i18n {
 
 const translators = new Map<Locale, TFunction>();
 
-/** The translator of a locale, made once (the shared instance never changes). */
+/**
+ * The translator of a locale, made once and memoised: the shared instance and its
+ * formatters never change, so a text is looked up and interpolated once per key and values
+ * (a conversation renders its earlier questions again at every update). Calls with values
+ * that are not plain strings, numbers or booleans (a Date, an array), with long values, or
+ * that return something other than a string go to i18next every time.
+ */
 export function translator(locale: Locale): TFunction {
   let t = translators.get(locale);
   if (!t) {
-    t = getI18n().getFixedT(locale);
+    t = memoized(getI18n().getFixedT(locale));
     translators.set(locale, t);
   }
   return t;
+}
+
+/** Texts kept per locale before the memo starts over (a bound on its memory). */
+const MEMO_LIMIT = 20_000;
+/** A value longer than this (a petition's text, say) is not part of a memo key. */
+const MEMO_VALUE_MAX = 300;
+
+function memoized(t: TFunction): TFunction {
+  const memo = new Map<string, string>();
+  const call = t as unknown as (...args: unknown[]) => unknown;
+  const fn = (...args: unknown[]) => {
+    const [key, options] = args;
+    const memoKey = args.length <= 2 && typeof key === "string" ? keyOf(key, options) : undefined;
+    if (memoKey === undefined) return call(...args);
+    const hit = memo.get(memoKey);
+    if (hit !== undefined) return hit;
+    const text = call(key, options);
+    if (typeof text === "string") {
+      if (memo.size >= MEMO_LIMIT) memo.clear();
+      memo.set(memoKey, text);
+    }
+    return text;
+  };
+  return Object.assign(fn, t) as unknown as TFunction; // with its own properties (lng, ns)
+}
+
+/** A memo key for a key and its options, or undefined when they cannot be one. */
+function keyOf(key: string, options: unknown, depth = 0): string | undefined {
+  if (options === undefined) return key;
+  if (typeof options !== "object" || options === null || Object.getPrototypeOf(options) !== Object.prototype)
+    return undefined;
+  let out = `${key}\u0000`;
+  for (const name in options) {
+    const v = (options as Record<string, unknown>)[name];
+    out += `${name}:`;
+    switch (typeof v) {
+      case "string":
+        if (v.length > MEMO_VALUE_MAX) return undefined;
+        out += JSON.stringify(v); // quoted and escaped: no two sets of values share a key
+        break;
+      case "number":
+        out += `n${v}`;
+        break;
+      case "boolean":
+        out += `b${v}`;
+        break;
+      case "undefined":
+        out += "u";
+        break;
+      case "object": {
+        if (v === null) {
+          out += "z";
+          break;
+        }
+        // one level of plain options, e.g. { interpolation: { escapeValue: false } }
+        const inner = depth === 0 ? keyOf("", v, 1) : undefined;
+        if (inner === undefined) return undefined;
+        out += `{${inner}}`;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out += ",";
+  }
+  return out;
 }
 
 const TZ = "Asia/Ulaanbaatar";
 
 /** 2026.11.22 — the way Mongolian official papers write dates (both languages). */
 export function formatDate(d: Date | string, timeZone = TZ): string {
-  const parts = new Intl.DateTimeFormat("en-CA", {
-    timeZone,
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-  }).format(new Date(d));
-  return parts.replaceAll("-", ".");
+  return dateFormat(timeZone).format(new Date(d)).replaceAll("-", ".");
 }
 
 export function formatDateTime(d: Date | string, timeZone = TZ): string {
-  const t = new Intl.DateTimeFormat("en-GB", {
-    timeZone,
-    hour: "2-digit",
-    minute: "2-digit",
-    hour12: false,
-  }).format(new Date(d));
-  return `${formatDate(d, timeZone)} ${t}`;
+  return `${formatDate(d, timeZone)} ${timeFormat(timeZone).format(new Date(d))}`;
+}
+
+// An Intl format is costly to make and never changes: one per time zone.
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+const timeFormats = new Map<string, Intl.DateTimeFormat>();
+
+function dateFormat(timeZone: string): Intl.DateTimeFormat {
+  let f = dateFormats.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" });
+    dateFormats.set(timeZone, f);
+  }
+  return f;
+}
+
+function timeFormat(timeZone: string): Intl.DateTimeFormat {
+  let f = timeFormats.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat("en-GB", { timeZone, hour: "2-digit", minute: "2-digit", hour12: false });
+    timeFormats.set(timeZone, f);
+  }
+  return f;
 }

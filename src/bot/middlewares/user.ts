@@ -1,6 +1,6 @@
 import type { MiddlewareFn } from "grammy";
 import { type Alongside, actorOf, ensureUser } from "../../directory/users.js";
-import { getI18n, isLocale } from "../../i18n.js";
+import { isLocale, translator } from "../../i18n.js";
 import { OPEN_STATUSES } from "../../petitions/permissions.js";
 import type { BotContext } from "../context.js";
 import { conversationKeyOf, prefetchConversation } from "./unfinished.js";
@@ -48,5 +48,5 @@ export function mayHaveOpenPetition(ctx: BotContext): boolean {
 
 export function setLocale(ctx: BotContext, locale: "mn" | "en"): void {
   ctx.locale = locale;
-  ctx.t = getI18n().getFixedT(locale);
+  ctx.t = translator(locale);
 }
