@@ -8,6 +8,7 @@ import path from "node:path";
 import type { PGlite } from "@electric-sql/pglite";
 import type { SqlDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import { PrismaClient } from "../generated/prisma/client.js";
+import { withDirectSql } from "./direct.js";
 import { acquireFolderLock } from "./folder-lock.js";
 import { applyMigrations } from "./schema-engine.js";
 
@@ -58,7 +59,7 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
       connectionTimeoutMillis: 10_000,
     });
     const applied = migrate ? await applyMigrations(factory) : [];
-    const prisma = new PrismaClient({ adapter: opts.wrapAdapter ? opts.wrapAdapter(factory) : factory });
+    const prisma = clientOf(opts.wrapAdapter ? opts.wrapAdapter(factory) : factory);
     return { prisma, engine: "postgres", applied, close: () => prisma.$disconnect() };
   }
 
@@ -86,7 +87,7 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
     // PGlite learns the array types (e.g. "Role"[]) when it opens: types the migrations just
     // created must be read again, or array parameters (`roles: { has }`) are sent malformed.
     if (applied.length > 0) await pglite.refreshArrayTypes();
-    const prisma = new PrismaClient({ adapter: opts.wrapAdapter ? opts.wrapAdapter(factory) : factory });
+    const prisma = clientOf(opts.wrapAdapter ? opts.wrapAdapter(factory) : factory);
     return {
       prisma,
       engine: "pglite",
@@ -101,6 +102,14 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
     release();
     throw err;
   }
+}
+
+/** The client over an adapter, with its direct runner for the hottest statements (db/direct.ts). */
+function clientOf(factory: SqlDriverAdapterFactory): PrismaClient {
+  const direct = withDirectSql(factory);
+  const prisma = new PrismaClient({ adapter: direct.factory });
+  direct.register(prisma);
+  return prisma;
 }
 
 /** Every application table, for emptying a test database between tests. */

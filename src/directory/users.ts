@@ -2,7 +2,8 @@
  * Chat users: anyone who talks to the bot. Staff users are linked to a directory person
  * (through an invite); citizens are not.
  */
-import { Prisma, type User } from "../generated/prisma/client.js";
+import { directSqlOf } from "../db/direct.js";
+import type { User } from "../generated/prisma/client.js";
 import type { ChatChannel, Role } from "../generated/prisma/enums.js";
 import type { Tx } from "../shared/types.js";
 import type { Actor } from "./actor.js";
@@ -48,13 +49,25 @@ export interface Alongside {
  * every update starts here).
  */
 async function findUser(tx: Tx, who: ChatIdentity, alongside?: Alongside): Promise<UserWithPerson | null> {
-  const rows = await tx.$queryRaw<(User & { pId: number | null } & Record<string, unknown>)[]>`
+  type Row = User & { pId: number | null } & Record<string, unknown>;
+  const args: unknown[] = [who.channel, who.externalId];
+  const param = (value: unknown) => `$${args.push(value)}`;
+  const conversation =
+    alongside?.conversationKey === undefined
+      ? "NULL::text"
+      : `(SELECT c.value FROM "ConversationState" c WHERE c.key = ${param(alongside.conversationKey)})`;
+  const openPetition =
+    alongside?.petitionStatuses === undefined
+      ? "NULL::boolean"
+      : `EXISTS (SELECT 1 FROM "Petition" x WHERE x."citizenUserId" = u.id AND x.status::text = ANY(${param([...alongside.petitionStatuses])}::text[]))`;
+  const sql = `
     SELECT u.*, p.id AS "pId", p."orgId" AS "pOrgId", p."unitId" AS "pUnitId", p.roles::text[] AS "pRoles",
-           p.active AS "pActive", p."fullName" AS "pFullName",
-           ${alongside?.conversationKey === undefined ? Prisma.sql`NULL::text` : Prisma.sql`(SELECT c.value FROM "ConversationState" c WHERE c.key = ${alongside.conversationKey})`} AS "convValue",
-           ${alongside?.petitionStatuses === undefined ? Prisma.sql`NULL::boolean` : Prisma.sql`EXISTS (SELECT 1 FROM "Petition" x WHERE x."citizenUserId" = u.id AND x.status::text = ANY(${[...alongside.petitionStatuses]}::text[]))`} AS "petitionIn"
+           p.active AS "pActive", p."fullName" AS "pFullName", ${conversation} AS "convValue", ${openPetition} AS "petitionIn"
     FROM "User" u LEFT JOIN "Person" p ON p.id = u."personId"
-    WHERE u.channel = ${who.channel}::"ChatChannel" AND u."externalId" = ${who.externalId}`;
+    WHERE u.channel = $1::"ChatChannel" AND u."externalId" = $2`;
+  // Every update starts here: straight through the driver when the client is not a transaction.
+  const direct = directSqlOf(tx);
+  const rows = direct ? await direct.query<Row>(sql, args) : await tx.$queryRawUnsafe<Row[]>(sql, ...args);
   const row = rows[0];
   if (!row) return null;
   const { pId, pOrgId, pUnitId, pRoles, pActive, pFullName, convValue, petitionIn, ...user } = row;

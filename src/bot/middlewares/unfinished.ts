@@ -11,6 +11,7 @@
  */
 import type { ConversationData, ConversationStorage, VersionedState } from "@grammyjs/conversations";
 import type { MiddlewareFn } from "grammy";
+import { directSqlOf } from "../../db/direct.js";
 import { isTransientDbError } from "../../db/transient.js";
 import type { PrismaClient } from "../../generated/prisma/client.js";
 import type { BotContext } from "../context.js";
@@ -139,22 +140,28 @@ const UPSERT_STATE = `INSERT INTO "ConversationState" ("key", "value") VALUES ($
   ON CONFLICT ("key") DO UPDATE SET "value" = EXCLUDED."value"`;
 const DELETE_STATE = `DELETE FROM "ConversationState" WHERE "key" = $1`;
 
-/** ConversationState rows: the state as JSON text by key, one plain statement each. */
+/**
+ * ConversationState rows: the state as JSON text by key, one plain statement each, on the
+ * chat's lock connection when there is one, else straight through the driver (db/direct.ts).
+ */
 function conversationRows(prisma: PrismaClient) {
+  const direct = directSqlOf(prisma);
+  const run: ChatConnection = direct
+    ? (text, values) => direct.query(text, values)
+    : (text, values) => prisma.$executeRawUnsafe(text, ...values);
   return {
     async read(key: string): Promise<VersionedState<ConversationData> | undefined> {
-      const found = await prisma.$queryRaw<{ value: string }[]>`
-        SELECT "value" FROM "ConversationState" WHERE "key" = ${key}`;
+      const text = `SELECT "value" FROM "ConversationState" WHERE "key" = $1`;
+      const found = direct
+        ? await direct.query<{ value: string }>(text, [key])
+        : await prisma.$queryRawUnsafe<{ value: string }[]>(text, key);
       return found[0] ? (JSON.parse(found[0].value) as VersionedState<ConversationData>) : undefined;
     },
     async write(key: string, state: VersionedState<ConversationData>, on?: ChatConnection): Promise<void> {
-      const value = JSON.stringify(state);
-      if (on) await on(UPSERT_STATE, [key, value]);
-      else await prisma.$executeRawUnsafe(UPSERT_STATE, key, value);
+      await (on ?? run)(UPSERT_STATE, [key, JSON.stringify(state)]);
     },
     async delete(key: string, on?: ChatConnection): Promise<void> {
-      if (on) await on(DELETE_STATE, [key]);
-      else await prisma.$executeRawUnsafe(DELETE_STATE, key);
+      await (on ?? run)(DELETE_STATE, [key]);
     },
   };
 }

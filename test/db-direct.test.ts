@@ -1,0 +1,69 @@
+import { describe, expect, it } from "vitest";
+import { directSqlOf } from "../src/db/direct.js";
+import { ensureUser } from "../src/directory/users.js";
+import { useTestDatabase } from "./support/db.js";
+import { FaultyDatabase } from "./support/faulty-db.js";
+
+// The direct runner (src/db/direct.ts) must read what the client would: same rows, same types.
+describe("direct SQL through the client's driver adapter", () => {
+  const faulty = new FaultyDatabase();
+  const db = useTestDatabase({ wrapAdapter: faulty.wrap });
+
+  it("gives the client's types: Date, parsed JSON, bigint, arrays, booleans, nulls", async () => {
+    const direct = directSqlOf(db().prisma)!;
+    expect(direct).toBeDefined();
+    const [row] = await direct.query<Record<string, unknown>>(
+      `SELECT $1::int AS i, $2::text AS s, $3::boolean AS b, $4::text[] AS a, '{"x":[1,"ж"]}'::jsonb AS j,
+              9007199254740993::int8 AS big, TIMESTAMP '2026-03-10 01:02:03.456' AS ts, NULL::text AS n`,
+      [7, "Болд", true, ["OFFICIAL", "UNIT_HEAD"]],
+    );
+    expect(row).toEqual({
+      i: 7,
+      s: "Болд",
+      b: true,
+      a: ["OFFICIAL", "UNIT_HEAD"],
+      j: { x: [1, "ж"] },
+      big: 9007199254740993n,
+      ts: new Date("2026-03-10T01:02:03.456Z"),
+      n: null,
+    });
+  });
+
+  it("loads a user as the client does, and a transaction keeps to the client", async () => {
+    const { prisma } = db();
+    const now = new Date("2026-03-10T01:00:00Z");
+    const org = await prisma.organization.create({ data: { slug: "o", name: "O" } });
+    const person = await prisma.person.create({
+      data: { orgId: org.id, code: "P1", fullName: "Б.Болд", roles: ["OFFICIAL", "UNIT_HEAD"] },
+    });
+    const who = { channel: "TELEGRAM" as const, externalId: "42", chatId: "42" };
+    const created = await ensureUser(prisma, who, now);
+    await prisma.user.update({ where: { id: created.id }, data: { personId: person.id, locale: "en" } });
+    const loaded = await ensureUser(prisma, who, new Date(now.getTime() + 1000), { conversationKey: "none" });
+    const viaClient = await prisma.user.findUniqueOrThrow({
+      where: { id: created.id },
+      include: {
+        person: {
+          select: { id: true, orgId: true, unitId: true, roles: true, active: true, fullName: true },
+        },
+      },
+    });
+    expect(loaded).toEqual(viaClient);
+    expect(loaded.lastSeenAt).toBeInstanceOf(Date);
+    await prisma.$transaction(async (tx) => {
+      expect(directSqlOf(tx)).toBeUndefined();
+      expect((await ensureUser(tx, who, now)).id).toBe(created.id);
+    });
+  });
+
+  it("fails as the driver adapter fails: a transient error stays recognisable", async () => {
+    const { isTransientDbError } = await import("../src/db/transient.js");
+    faulty.fail(/"User"/);
+    const err = await ensureUser(
+      db().prisma,
+      { channel: "TELEGRAM", externalId: "1", chatId: "1" },
+      new Date(),
+    ).catch((e: unknown) => e);
+    expect(isTransientDbError(err)).toBe(true);
+  });
+});
