@@ -8,6 +8,7 @@ import type { BotContext, BotDeps } from "../bot/context.js";
 import * as petitionsCitizen from "../bot/features/petitions-citizen.js";
 import * as start from "../bot/features/start.js";
 import { createBot } from "../bot/index.js";
+import { bindLog } from "../bot/middlewares/context.js";
 import type { UpdateGuards } from "../bot/middlewares/dedupe.js";
 import type { FloodLimit } from "../bot/middlewares/rate-limit.js";
 import { setLocale } from "../bot/middlewares/user.js";
@@ -26,7 +27,7 @@ function loadMessengerUser(): MiddlewareFn<BotContext> {
     ctx.user = user;
     ctx.actor = actorOf(user, false);
     setLocale(ctx, isLocale(user.locale) ? user.locale : ctx.deps.config.DEFAULT_LOCALE);
-    ctx.log = ctx.log.child({ userId: user.id, channel: "messenger" });
+    bindLog(ctx, { userId: user.id, channel: "messenger" });
     await next();
   };
 }

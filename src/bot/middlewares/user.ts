@@ -3,6 +3,7 @@ import { type Alongside, actorOf, ensureUser } from "../../directory/users.js";
 import { isLocale, translator } from "../../i18n.js";
 import { OPEN_STATUSES } from "../../petitions/permissions.js";
 import type { BotContext } from "../context.js";
+import { bindLog } from "./context.js";
 import { conversationKeyOf, prefetchConversation } from "./unfinished.js";
 
 /**
@@ -34,7 +35,7 @@ export function loadUser(): MiddlewareFn<BotContext> {
     ctx.user = user;
     ctx.actor = actorOf(user, config.ADMIN_TELEGRAM_IDS.includes(String(from.id)));
     setLocale(ctx, isLocale(user.locale) ? user.locale : config.DEFAULT_LOCALE);
-    ctx.log = ctx.log.child({ userId: user.id, personId: ctx.actor.personId ?? undefined });
+    bindLog(ctx, { userId: user.id, personId: ctx.actor.personId ?? undefined });
     await next();
   };
 }
