@@ -3,6 +3,7 @@
  * webhooks). Without a BOT_TOKEN (or with --sandbox: `npm run sandbox`) it runs the local
  * sandbox instead and explains how to get a token.
  */
+import { setFlagsFromString } from "node:v8";
 import dotenv from "dotenv";
 import { startPolling, startWebhook } from "./app.js";
 import { type Config, ConfigError, loadConfig } from "./config.js";
@@ -31,6 +32,8 @@ async function main() {
     throw err;
   }
   const logger = createLogger(config.LOG_LEVEL);
+  if (config.HEAP_GROWTH_PERCENT > 0)
+    setFlagsFromString(`--heap-growing-percent=${config.HEAP_GROWTH_PERCENT}`);
   const app =
     process.argv.includes("--sandbox") || !config.BOT_TOKEN
       ? await startSandboxWithBanner(config, logger)
