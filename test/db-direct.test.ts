@@ -14,8 +14,8 @@ describe("direct SQL through the client's driver adapter", () => {
     expect(direct).toBeDefined();
     const [row] = await direct.query<Record<string, unknown>>(
       `SELECT $1::int AS i, $2::text AS s, $3::boolean AS b, $4::text[] AS a, '{"x":[1,"ж"]}'::jsonb AS j,
-              9007199254740993::int8 AS big, TIMESTAMP '2026-03-10 01:02:03.456' AS ts, NULL::text AS n`,
-      [7, "Болд", true, ["OFFICIAL", "UNIT_HEAD"]],
+              9007199254740993::int8 AS big, $5::int8 + 1 AS "bigParam", TIMESTAMP '2026-03-10 01:02:03.456' AS ts, NULL::text AS n`,
+      [7, "Болд", true, ["OFFICIAL", "UNIT_HEAD"], 9007199254740993n],
     );
     expect(row).toEqual({
       i: 7,
@@ -24,6 +24,7 @@ describe("direct SQL through the client's driver adapter", () => {
       a: ["OFFICIAL", "UNIT_HEAD"],
       j: { x: [1, "ж"] },
       big: 9007199254740993n,
+      bigParam: 9007199254740994n,
       ts: new Date("2026-03-10T01:02:03.456Z"),
       n: null,
     });

@@ -28,6 +28,7 @@ import { hostname } from "node:os";
 import type { MiddlewareFn } from "grammy";
 import type { Update } from "grammy/types";
 import { Prisma, type PrismaClient } from "../../generated/prisma/client.js";
+import { directSqlOf } from "../../db/direct.js";
 import { ownerGone } from "../../db/presence.js";
 import type { Logger } from "../../logger.js";
 import type { BotContext } from "../context.js";
@@ -95,16 +96,25 @@ export class UpdateLedger {
     const insert = this.claimStatement(update, chatKey);
     const rows =
       opts.checkOrder && chatKey !== undefined
-        ? await this.prisma.$queryRaw<{ attempts: number; earlier: boolean }[]>`
+        ? await this.rows<{ attempts: number; earlier: boolean }>(Prisma.sql`
             WITH c AS (${insert})
             SELECT c."attempts", EXISTS (SELECT 1 FROM "ProcessedUpdate"
               WHERE "chatKey" = ${chatKey} AND "updateId" < ${updateId} AND "doneAt" IS NULL
                 AND NOT ("claimedBy" = ${this.instanceId} AND "claimedAt" > TIMESTAMP '1970-01-02')) AS "earlier"
-            FROM c`
-        : await this.prisma.$queryRaw<{ attempts: number; earlier?: boolean }[]>(insert);
+            FROM c`)
+        : await this.rows<{ attempts: number; earlier?: boolean }>(insert);
     const result = await this.settle(update, rows[0]?.attempts);
     const earlier = rows[0]?.earlier;
     return result.status === "claimed" && earlier !== undefined ? { ...result, earlier } : result;
+  }
+
+  /**
+   * Runs one of the ledger's statements; those of every update (the claim, the done mark)
+   * go straight through the driver (db/direct.ts).
+   */
+  private rows<T>(statement: Prisma.Sql): Promise<T[]> {
+    const direct = directSqlOf(this.prisma);
+    return direct ? direct.query<T>(statement.text, statement.values) : this.prisma.$queryRaw<T[]>(statement);
   }
 
   /**
@@ -175,9 +185,9 @@ export class UpdateLedger {
   async complete(updateId: number): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.prisma.$executeRaw`
+        await this.rows(Prisma.sql`
           UPDATE "ProcessedUpdate" SET "doneAt" = now() AT TIME ZONE 'UTC', "payload" = NULL
-          WHERE "updateId" = ${BigInt(updateId)} AND "doneAt" IS NULL`;
+          WHERE "updateId" = ${BigInt(updateId)} AND "doneAt" IS NULL`);
         return;
       } catch (err) {
         if (attempt >= 3) throw err;
