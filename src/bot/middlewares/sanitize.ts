@@ -24,7 +24,12 @@ export interface SanitizeResult {
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
+/** A NUL or any half of a surrogate pair: only such strings need the full cleaning. */
+// eslint-disable-next-line no-control-regex -- finding the NUL is the point
+const SUSPECT = /[\u0000\uD800-\uDFFF]/;
+
 function cleanString(s: string): string {
+  if (!SUSPECT.test(s)) return s;
   return s.replaceAll("\u0000", "").replace(LONE_SURROGATE, "\uFFFD");
 }
 
