@@ -31,6 +31,15 @@ export function directSqlOf(client: unknown): DirectSql | undefined {
   return typeof client === "object" && client !== null ? registry.get(client) : undefined;
 }
 
+/** A client's direct runner, or its `$queryRawUnsafe` (a transaction's statements stay in it). */
+export function sqlFor(client: Pick<PrismaClient, "$queryRawUnsafe">): DirectSql {
+  return (
+    directSqlOf(client) ?? {
+      query: <T>(sql: string, args: readonly unknown[] = []) => client.$queryRawUnsafe<T[]>(sql, ...args),
+    }
+  );
+}
+
 /**
  * Wraps the adapter factory given to the client so that the adapter it connects is kept, and
  * registers a runner on that adapter for the client.

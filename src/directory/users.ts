@@ -2,7 +2,7 @@
  * Chat users: anyone who talks to the bot. Staff users are linked to a directory person
  * (through an invite); citizens are not.
  */
-import { directSqlOf } from "../db/direct.js";
+import { sqlFor } from "../db/direct.js";
 import type { User } from "../generated/prisma/client.js";
 import type { ChatChannel, Role } from "../generated/prisma/enums.js";
 import type { Tx } from "../shared/types.js";
@@ -66,8 +66,7 @@ async function findUser(tx: Tx, who: ChatIdentity, alongside?: Alongside): Promi
     FROM "User" u LEFT JOIN "Person" p ON p.id = u."personId"
     WHERE u.channel = $1::"ChatChannel" AND u."externalId" = $2`;
   // Every update starts here: straight through the driver when the client is not a transaction.
-  const direct = directSqlOf(tx);
-  const rows = direct ? await direct.query<Row>(sql, args) : await tx.$queryRawUnsafe<Row[]>(sql, ...args);
+  const rows = await sqlFor(tx).query<Row>(sql, args);
   const row = rows[0];
   if (!row) return null;
   const { pId, pOrgId, pUnitId, pRoles, pActive, pFullName, convValue, petitionIn, ...user } = row;

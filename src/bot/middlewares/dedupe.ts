@@ -28,7 +28,7 @@ import { hostname } from "node:os";
 import type { MiddlewareFn } from "grammy";
 import type { Update } from "grammy/types";
 import { Prisma, type PrismaClient } from "../../generated/prisma/client.js";
-import { directSqlOf } from "../../db/direct.js";
+import { sqlFor } from "../../db/direct.js";
 import { ownerGone } from "../../db/presence.js";
 import type { Logger } from "../../logger.js";
 import type { BotContext } from "../context.js";
@@ -113,8 +113,7 @@ export class UpdateLedger {
    * go straight through the driver (db/direct.ts).
    */
   private rows<T>(statement: Prisma.Sql): Promise<T[]> {
-    const direct = directSqlOf(this.prisma);
-    return direct ? direct.query<T>(statement.text, statement.values) : this.prisma.$queryRaw<T[]>(statement);
+    return sqlFor(this.prisma).query<T>(statement.text, statement.values);
   }
 
   /**

@@ -11,7 +11,7 @@
  */
 import type { ConversationData, ConversationStorage, VersionedState } from "@grammyjs/conversations";
 import type { MiddlewareFn } from "grammy";
-import { directSqlOf } from "../../db/direct.js";
+import { sqlFor } from "../../db/direct.js";
 import { isTransientDbError } from "../../db/transient.js";
 import type { PrismaClient } from "../../generated/prisma/client.js";
 import type { BotContext } from "../context.js";
@@ -145,16 +145,14 @@ const DELETE_STATE = `DELETE FROM "ConversationState" WHERE "key" = $1`;
  * chat's lock connection when there is one, else straight through the driver (db/direct.ts).
  */
 function conversationRows(prisma: PrismaClient) {
-  const direct = directSqlOf(prisma);
-  const run: ChatConnection = direct
-    ? (text, values) => direct.query(text, values)
-    : (text, values) => prisma.$executeRawUnsafe(text, ...values);
+  const sql = sqlFor(prisma);
+  const run: ChatConnection = (text, values) => sql.query(text, values);
   return {
     async read(key: string): Promise<VersionedState<ConversationData> | undefined> {
-      const text = `SELECT "value" FROM "ConversationState" WHERE "key" = $1`;
-      const found = direct
-        ? await direct.query<{ value: string }>(text, [key])
-        : await prisma.$queryRawUnsafe<{ value: string }[]>(text, key);
+      const found = await sql.query<{ value: string }>(
+        `SELECT "value" FROM "ConversationState" WHERE "key" = $1`,
+        [key],
+      );
       return found[0] ? (JSON.parse(found[0].value) as VersionedState<ConversationData>) : undefined;
     },
     async write(key: string, state: VersionedState<ConversationData>, on?: ChatConnection): Promise<void> {
