@@ -29,7 +29,7 @@ import {
   markUnfinished,
   type UpdateFaults,
 } from "./middlewares/unfinished.js";
-import { loadUser } from "./middlewares/user.js";
+import { loadUser, userPreloadArgs } from "./middlewares/user.js";
 
 /** Bump to discard conversations in progress when their steps change incompatibly. */
 export const CONVERSATION_STATE_VERSION = 4;
@@ -154,7 +154,9 @@ export function createBot(deps: BotDeps, opts: CreateBotOptions = {}): Bot<BotCo
 
   // No NUL, broken surrogate or absurd nesting gets further (the ledger stores the update).
   bot.use(sanitize());
-  if (opts.guards) bot.use(dedupe(opts.guards, opts.faults));
+  // The Telegram user is read with the update's claim (and its chat's lock) when it can be.
+  const preload = opts.channel?.loadUser ? undefined : userPreloadArgs;
+  if (opts.guards) bot.use(dedupe(opts.guards, opts.faults, preload));
   // Updates of one chat run one after another (two quick presses must not race).
   bot.use(sequentialize((ctx) => ctx.chat?.id.toString() ?? ctx.from?.id.toString()));
   if (opts.guards) bot.use(chatLock(opts.guards, opts.faults));

@@ -45,30 +45,41 @@ export interface Alongside {
 }
 
 /**
+ * The arguments after `p_run` of the database function albabot_chat_user (migration
+ * 20261203080000_chat_user_function): the user of a chat identity with their person, and
+ * what `alongside` asks for.
+ */
+export function chatUserArgs(
+  who: Pick<ChatIdentity, "channel" | "externalId">,
+  alongside?: Alongside,
+): unknown[] {
+  return [
+    who.channel,
+    who.externalId,
+    alongside?.conversationKey ?? null,
+    alongside?.petitionStatuses === undefined ? null : [...alongside.petitionStatuses],
+  ];
+}
+
+/** A row of albabot_chat_user; its columns are null when no user was found. */
+export type ChatUserRow = Record<string, unknown>;
+
+/**
  * The user of a chat identity with their directory record, in one statement (the bot's
  * every update starts here).
  */
 async function findUser(tx: Tx, who: ChatIdentity, alongside?: Alongside): Promise<UserWithPerson | null> {
-  type Row = User & { pId: number | null } & Record<string, unknown>;
-  const args: unknown[] = [who.channel, who.externalId];
-  const param = (value: unknown) => `$${args.push(value)}`;
-  const conversation =
-    alongside?.conversationKey === undefined
-      ? "NULL::text"
-      : `(SELECT c.value FROM "ConversationState" c WHERE c.key = ${param(alongside.conversationKey)})`;
-  const openPetition =
-    alongside?.petitionStatuses === undefined
-      ? "NULL::boolean"
-      : `EXISTS (SELECT 1 FROM "Petition" x WHERE x."citizenUserId" = u.id AND x.status::text = ANY(${param([...alongside.petitionStatuses])}::text[]))`;
-  const sql = `
-    SELECT u.*, p.id AS "pId", p."orgId" AS "pOrgId", p."unitId" AS "pUnitId", p.roles::text[] AS "pRoles",
-           p.active AS "pActive", p."fullName" AS "pFullName", ${conversation} AS "convValue", ${openPetition} AS "petitionIn"
-    FROM "User" u LEFT JOIN "Person" p ON p.id = u."personId"
-    WHERE u.channel = $1::"ChatChannel" AND u."externalId" = $2`;
-  // Every update starts here: straight through the driver when the client is not a transaction.
-  const rows = await sqlFor(tx).query<Row>(sql, args);
-  const row = rows[0];
-  if (!row) return null;
+  // Straight through the driver when the client is not a transaction.
+  const rows = await sqlFor(tx).query<ChatUserRow>(
+    `SELECT * FROM albabot_chat_user(true, $1, $2, $3, $4::text[])`,
+    chatUserArgs(who, alongside),
+  );
+  return userOfRow(rows[0], alongside);
+}
+
+/** The user (or null) in a row of albabot_chat_user; fills in `alongside`. */
+export function userOfRow(row: ChatUserRow | undefined, alongside?: Alongside): UserWithPerson | null {
+  if (!row || row.id === null || row.id === undefined) return null;
   const { pId, pOrgId, pUnitId, pRoles, pActive, pFullName, convValue, petitionIn, ...user } = row;
   if (alongside) {
     alongside.conversationValue = (convValue as string | null) ?? null;
@@ -77,10 +88,10 @@ async function findUser(tx: Tx, who: ChatIdentity, alongside?: Alongside): Promi
   return {
     ...(user as unknown as User),
     person:
-      pId === null
+      pId === null || pId === undefined
         ? null
         : {
-            id: pId,
+            id: pId as number,
             orgId: pOrgId as number,
             unitId: pUnitId as number | null,
             roles: pRoles as Role[],
@@ -102,8 +113,10 @@ export async function ensureUser(
   who: ChatIdentity,
   now: Date,
   alongside?: Alongside,
+  preloaded?: { row: ChatUserRow | undefined },
 ): Promise<UserWithPerson> {
-  const found = await findUser(tx, who, alongside);
+  // Read already with the update's claim and its chat's lock (middlewares/chat-lock.ts), or now.
+  const found = preloaded ? userOfRow(preloaded.row, alongside) : await findUser(tx, who, alongside);
   if (found) {
     const current =
       found.chatId === who.chatId &&

@@ -50,6 +50,11 @@ export interface ClaimWithLock {
   statement: { text: string; values: unknown[] };
   /** Called once the claim is in, before any wait for the lock. */
   onClaimed?: () => void;
+  /**
+   * The arguments (after `p_run`) of albabot_chat_user: the update's user is read in the
+   * same statement too, once the lock is taken (see `HeldChatLock.preloaded`).
+   */
+  preload?: unknown[];
 }
 
 /** Asks, with the lock, whether the chat has an update before this one that is not done. */
@@ -70,6 +75,13 @@ export interface HeldChatLock {
   readonly claimAttempts?: number | null;
   /** Asks the order check again, now (on the lock's own connection when there is one). */
   recheck(): Promise<boolean>;
+  /**
+   * The user's row (albabot_chat_user) read in the statement that took the lock, when the
+   * lock was free at once and the chat has no earlier update not done; its query ran on a
+   * snapshot taken after the lock (the function is VOLATILE), so it holds what the chat's
+   * previous update committed. Undefined otherwise: the user is read as usual.
+   */
+  readonly preloaded?: { row: Record<string, unknown> | undefined };
   /** Runs a statement on the lock's own connection (absent when no lock is held). */
   readonly query?: ChatConnection;
   /**
@@ -133,21 +145,37 @@ export class ChatLocks {
     const started = performance.now();
     let earlier: boolean;
     let claimAttempts: number | null | undefined;
+    let preloaded: { row: Record<string, unknown> | undefined } | undefined;
     try {
       const first = claim ? claim.statement.values.length : 0;
       const lockAndCheck = `pg_try_advisory_lock($${first + 1}, hashtext($${first + 2})) AS got,
         ${check ? earlierUnfinishedSql(first + 3) : "NULL::boolean"} AS earlier`;
-      const firstAnswer = await client.query<{
-        got: boolean;
-        earlier: boolean | null;
-        attempts?: number | null;
-      }>(
-        claim
+      const preload = claim?.preload;
+      const p = first + 2 + checkParams.length; // the preload's parameters follow
+      const text = !claim
+        ? `SELECT ${lockAndCheck}`
+        : !preload
           ? `WITH c AS (${claim.statement.text}) SELECT (SELECT "attempts" FROM c) AS attempts, ${lockAndCheck}`
-          : `SELECT ${lockAndCheck}`,
-        [...(claim?.statement.values ?? []), CHAT_LOCK_NAMESPACE, lockKey, ...checkParams],
-      );
+          : // The user is read by a VOLATILE function on a snapshot of its own, after the lock.
+            `WITH c AS (${claim.statement.text}),
+               l AS MATERIALIZED (SELECT (SELECT "attempts" FROM c) AS attempts, ${lockAndCheck})
+             SELECT u.*, l.attempts, l.got, l.earlier AS earlier FROM l
+             LEFT JOIN LATERAL albabot_chat_user(l.got AND l.attempts IS NOT NULL AND l.earlier IS NOT TRUE,
+               $${p + 1}, $${p + 2}, $${p + 3}, $${p + 4}::text[]) u ON true`;
+      const firstAnswer = await client.query<
+        { got: boolean; earlier: boolean | null; attempts?: number | null } & Record<string, unknown>
+      >(text, [
+        ...(claim?.statement.values ?? []),
+        CHAT_LOCK_NAMESPACE,
+        lockKey,
+        ...checkParams,
+        ...(preload ?? []),
+      ]);
       const row = firstAnswer.rows[0]!;
+      if (preload && row.got && row.attempts != null && row.earlier !== true) {
+        const { got: _got, earlier: _earlier, attempts: _attempts, ...user } = row;
+        preloaded = { row: user.id === null ? undefined : user };
+      }
       if (claim) {
         claimAttempts = row.attempts ?? null;
         if (claimAttempts === null) {
@@ -188,6 +216,7 @@ export class ChatLocks {
     return {
       earlierUnfinished: earlier,
       claimAttempts,
+      ...(preloaded ? { preloaded } : {}),
       recheck,
       query: async (text, values) => {
         if (released) throw new Error("the chat's lock is released");

@@ -42,6 +42,7 @@ import {
   takeHeldLock,
 } from "./chat-lock.js";
 import type { UpdateFaults } from "./unfinished.js";
+import { setPreloadedUser } from "./user.js";
 
 export interface UpdateLedgerOptions {
   prisma: PrismaClient;
@@ -57,7 +58,13 @@ export interface UpdateLedgerOptions {
 }
 
 export type ClaimResult =
-  | { status: "claimed"; attempts: number; earlier?: boolean }
+  | {
+      status: "claimed";
+      attempts: number;
+      earlier?: boolean;
+      /** The user's row read with the claim (`preload`), when the chat has no earlier update open. */
+      preloaded?: { row: Record<string, unknown> | undefined };
+    }
   | { status: "duplicate" }
   | { status: "given-up"; attempts: number };
 
@@ -91,21 +98,37 @@ export class UpdateLedger {
    * With `checkOrder` (and a chat key), the same statement also asks whether the chat has
    * an earlier update not done (`hasEarlierUnfinished`), returned as `earlier`.
    */
-  async claim(update: Update, chatKey?: string, opts: { checkOrder?: boolean } = {}): Promise<ClaimResult> {
+  async claim(
+    update: Update,
+    chatKey?: string,
+    opts: { checkOrder?: boolean; preload?: unknown[] } = {},
+  ): Promise<ClaimResult> {
     const updateId = BigInt(update.update_id);
     const insert = this.claimStatement(update, chatKey);
-    const rows =
-      opts.checkOrder && chatKey !== undefined
-        ? await this.rows<{ attempts: number; earlier: boolean }>(Prisma.sql`
-            WITH c AS (${insert})
-            SELECT c."attempts", EXISTS (SELECT 1 FROM "ProcessedUpdate"
-              WHERE "chatKey" = ${chatKey} AND "updateId" < ${updateId} AND "doneAt" IS NULL
-                AND NOT ("claimedBy" = ${this.instanceId} AND "claimedAt" > TIMESTAMP '1970-01-02')) AS "earlier"
-            FROM c`)
-        : await this.rows<{ attempts: number; earlier?: boolean }>(insert);
+    type Row = { attempts: number; earlier?: boolean } & Record<string, unknown>;
+    let rows: Row[];
+    if (opts.checkOrder && chatKey !== undefined) {
+      const earlier = Prisma.sql`EXISTS (SELECT 1 FROM "ProcessedUpdate"
+        WHERE "chatKey" = ${chatKey} AND "updateId" < ${updateId} AND "doneAt" IS NULL
+          AND NOT ("claimedBy" = ${this.instanceId} AND "claimedAt" > TIMESTAMP '1970-01-02'))`;
+      const [channel, externalId, conversationKey, statuses] = opts.preload ?? [];
+      rows = await this.rows<Row>(
+        opts.preload
+          ? Prisma.sql`
+              WITH c AS (${insert}), l AS MATERIALIZED (SELECT c."attempts", ${earlier} AS "earlier" FROM c)
+              SELECT u.*, l."attempts", l."earlier" FROM l
+              LEFT JOIN LATERAL albabot_chat_user(NOT l."earlier", ${channel}, ${externalId}, ${conversationKey},
+                ${statuses}::text[]) u ON true`
+          : Prisma.sql`WITH c AS (${insert}) SELECT c."attempts", ${earlier} AS "earlier" FROM c`,
+      );
+    } else {
+      rows = await this.rows<Row>(insert);
+    }
     const result = await this.settle(update, rows[0]?.attempts);
-    const earlier = rows[0]?.earlier;
-    return result.status === "claimed" && earlier !== undefined ? { ...result, earlier } : result;
+    if (result.status !== "claimed" || rows[0]?.earlier === undefined) return result;
+    const { attempts: _attempts, earlier, ...user } = rows[0];
+    const preloaded = opts.preload && !earlier ? { row: user.id == null ? undefined : user } : undefined;
+    return { ...result, earlier, ...(preloaded ? { preloaded } : {}) };
   }
 
   /**
@@ -266,6 +289,12 @@ export function storableJson(value: unknown): string {
 /** What happened to an update so far; the webhook answers Telegram on "started" or "skipped". */
 export type UpdateStage = "claimed" | "skipped" | "started";
 
+/**
+ * The arguments (after `p_run`) of albabot_chat_user for an update's user (middlewares/user.ts
+ * userPreloadArgs): its user is read with its claim, and the user load takes that row.
+ */
+export type UserPreload = (ctx: BotContext) => unknown[] | undefined;
+
 /** The production middlewares' dependencies (installed by createBot when given). */
 export interface UpdateGuards {
   ledger: UpdateLedger;
@@ -286,14 +315,20 @@ export interface UpdateGuards {
  * that queues behind its chat's update here is claimed alone, so it is stored at once,
  * and takes the lock when its turn comes.
  */
-export function dedupe(guards: UpdateGuards, faults?: UpdateFaults): MiddlewareFn<BotContext> {
+export function dedupe(
+  guards: UpdateGuards,
+  faults?: UpdateFaults,
+  preload?: UserPreload,
+): MiddlewareFn<BotContext> {
   const inFlight = new Map<string, number>();
   return async (ctx, next) => {
     const chatKey = chatKeyOf(ctx);
-    const together = guards.chatLocks !== undefined && chatKey !== undefined && !inFlight.has(chatKey);
+    // Nothing of the chat in flight here: its state is what the database holds.
+    const alone = chatKey !== undefined && !inFlight.has(chatKey);
+    const together = guards.chatLocks !== undefined && alone;
     if (chatKey !== undefined) inFlight.set(chatKey, (inFlight.get(chatKey) ?? 0) + 1);
     try {
-      await claimed(ctx, next, together);
+      await claimed(ctx, next, together, alone ? preload?.(ctx) : undefined);
     } finally {
       if (chatKey !== undefined) {
         const left = (inFlight.get(chatKey) ?? 1) - 1;
@@ -303,7 +338,12 @@ export function dedupe(guards: UpdateGuards, faults?: UpdateFaults): MiddlewareF
     }
   };
 
-  async function claimed(ctx: BotContext, next: () => Promise<void>, together: boolean): Promise<void> {
+  async function claimed(
+    ctx: BotContext,
+    next: () => Promise<void>,
+    together: boolean,
+    preloadArgs: unknown[] | undefined,
+  ): Promise<void> {
     const updateId = ctx.update.update_id;
     const chatKey = chatKeyOf(ctx);
     let claim: ClaimResult;
@@ -315,6 +355,7 @@ export function dedupe(guards: UpdateGuards, faults?: UpdateFaults): MiddlewareF
           {
             statement: guards.ledger.claimStatement(ctx.update, chatKey),
             onClaimed: () => guards.onProgress?.(updateId, "claimed"),
+            ...(preloadArgs ? { preload: preloadArgs } : {}),
           },
         )
         .catch(async (err: unknown) => {
@@ -323,12 +364,19 @@ export function dedupe(guards: UpdateGuards, faults?: UpdateFaults): MiddlewareF
           throw err;
         });
       claim = await guards.ledger.settle(ctx.update, held.claimAttempts);
-      if (claim.status === "claimed") setHeldLock(ctx, held);
-      else await held.release();
+      if (claim.status === "claimed") {
+        setHeldLock(ctx, held);
+        if (held.preloaded) setPreloadedUser(ctx, held.preloaded.row);
+      } else await held.release();
     } else {
-      // Without chat locks the order check is asked with the claim (with them, with the lock).
-      claim = await guards.ledger.claim(ctx.update, chatKey, { checkOrder: !guards.chatLocks });
+      // Without chat locks the order check is asked with the claim (with them, with the lock),
+      // and the user read with it when nothing of the chat is in flight (one process: PGlite).
+      claim = await guards.ledger.claim(ctx.update, chatKey, {
+        checkOrder: !guards.chatLocks,
+        ...(!guards.chatLocks && preloadArgs ? { preload: preloadArgs } : {}),
+      });
       if (claim.status === "claimed" && claim.earlier !== undefined) setEarlierAtClaim(ctx, claim.earlier);
+      if (claim.status === "claimed" && claim.preloaded) setPreloadedUser(ctx, claim.preloaded.row);
     }
     if (claim.status !== "claimed") {
       guards.logger?.debug({ updateId, status: claim.status }, "update skipped: already claimed");
