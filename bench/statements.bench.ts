@@ -36,8 +36,10 @@ export async function run(): Promise<void> {
         if (process.env.BENCH_STATEMENTS_LOG === "1")
           console.log(`--- update ${update.update_id}: ${JSON.stringify(update).slice(0, 120)}`);
         const before = statementCount();
+        const callsBefore = emulator.calls.length;
         await bot.handleUpdate(update);
         const sent = statementCount() - before;
+        const calls = emulator.calls.slice(callsBefore).map((c) => c.method.replace(/^(send|answer|edit)/, "$1 ").split(" ")[0]);
         const what =
           update.message?.text ??
           (update.message?.contact ? "(contact)" : undefined) ??
@@ -46,6 +48,7 @@ export async function run(): Promise<void> {
         const kind = from >= OFFICIAL_TG_BASE ? "official" : "citizen";
         row[`${kind} update`] = String(what).slice(0, 24);
         row[`${kind} SQL`] = sent;
+        row[`${kind} API`] = calls.join(",");
       }
       rows.push(row);
     }
