@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { directSqlOf } from "../src/db/direct.js";
-import { ensureUser } from "../src/directory/users.js";
+import pg from "pg";
+import { chatUserArgs, ensureUser, userOfRow } from "../src/directory/users.js";
 import { useTestDatabase } from "./support/db.js";
 import { FaultyDatabase } from "./support/faulty-db.js";
 
@@ -55,6 +56,47 @@ describe("direct SQL through the client's driver adapter", () => {
       expect(directSqlOf(tx)).toBeUndefined();
       expect((await ensureUser(tx, who, now)).id).toBe(created.id);
     });
+  });
+
+  it("albabot_chat_user (read with the chat's lock) gives the same user, whatever the session's time zone", async () => {
+    const { prisma, engine } = db();
+    const org = await prisma.organization.create({ data: { slug: "f", name: "F" } });
+    const person = await prisma.person.create({
+      data: { orgId: org.id, code: "P2", fullName: "Д.Сарантуяа", roles: ["PETITION_CLERK"] },
+    });
+    const who = { channel: "TELEGRAM" as const, externalId: "77", chatId: "77" };
+    const at = new Date("2026-03-10T01:02:03.456Z");
+    const user = await ensureUser(prisma, who, at);
+    await prisma.user.update({ where: { id: user.id }, data: { personId: person.id, unreachableAt: null } });
+    await prisma.conversationState.create({ data: { key: "k77", value: "{}" } });
+    const alongside = { conversationKey: "k77", petitionStatuses: ["REGISTERED"] };
+    const expected = await ensureUser(prisma, who, new Date(at.getTime() + 1000), { ...alongside });
+    const viaAdapter = await directSqlOf(prisma)!.query<Record<string, unknown>>(
+      `SELECT * FROM albabot_chat_user(true, $1, $2, $3, $4::text[])`,
+      chatUserArgs(who, alongside),
+    );
+    const seen = { ...alongside } as Parameters<typeof userOfRow>[1] & object;
+    expect(userOfRow(viaAdapter[0], seen)).toEqual(expected);
+    expect(seen).toMatchObject({ conversationValue: "{}", hasPetitionIn: false });
+    if (engine === "postgres") {
+      // The chat lock's own connection (node-postgres), in Ulaanbaatar time.
+      const [current] = await prisma.$queryRawUnsafe<{ d: string }[]>("SELECT current_database() AS d");
+      const d = current!.d;
+      const base = new URL(process.env.TEST_DATABASE_URL!);
+      base.pathname = `/${d}`;
+      const client = new pg.Client({ connectionString: base.toString() });
+      await client.connect();
+      try {
+        await client.query("SET timezone = 'Asia/Ulaanbaatar'");
+        const r = await client.query(`SELECT * FROM albabot_chat_user(true, $1, $2, $3, $4::text[])`, [
+          ...chatUserArgs(who, alongside),
+        ]);
+        expect(userOfRow(r.rows[0], { ...alongside })).toEqual(expected);
+      } finally {
+        await client.end();
+      }
+    }
+    expect(userOfRow(undefined)).toBeNull();
   });
 
   it("fails as the driver adapter fails: a transient error stays recognisable", async () => {

@@ -61,7 +61,7 @@ export function chatUserArgs(
   ];
 }
 
-/** A row of albabot_chat_user; its columns are null when no user was found. */
+/** A row of albabot_chat_user (or findUser's own statement); its columns are null when no user was found. */
 export type ChatUserRow = Record<string, unknown>;
 
 /**
@@ -69,18 +69,28 @@ export type ChatUserRow = Record<string, unknown>;
  * every update starts here).
  */
 async function findUser(tx: Tx, who: ChatIdentity, alongside?: Alongside): Promise<UserWithPerson | null> {
-  // Straight through the driver when the client is not a transaction.
+  // Straight through the driver when the client is not a transaction. The same columns as
+  // albabot_chat_user, which the statement taking the chat's lock reads (middlewares/chat-lock.ts).
   const rows = await sqlFor(tx).query<ChatUserRow>(
-    `SELECT * FROM albabot_chat_user(true, $1, $2, $3, $4::text[])`,
+    `SELECT u.*, p.id AS "pId", p."orgId" AS "pOrgId", p."unitId" AS "pUnitId", p.roles::text[] AS "pRoles",
+       p.active AS "pActive", p."fullName" AS "pFullName",
+       CASE WHEN $3::text IS NULL THEN NULL ELSE (SELECT c.value FROM "ConversationState" c WHERE c.key = $3) END AS "convValue",
+       CASE WHEN $4::text[] IS NULL THEN NULL ELSE EXISTS (SELECT 1 FROM "Petition" x WHERE x."citizenUserId" = u.id AND x.status::text = ANY ($4::text[])) END AS "petitionIn"
+     FROM "User" u LEFT JOIN "Person" p ON p.id = u."personId"
+     WHERE u.channel = $1::"ChatChannel" AND u."externalId" = $2`,
     chatUserArgs(who, alongside),
   );
   return userOfRow(rows[0], alongside);
 }
 
-/** The user (or null) in a row of albabot_chat_user; fills in `alongside`. */
+const USER_TIMES = ["unreachableAt", "lastInboundAt", "createdAt", "lastSeenAt"] as const;
+
+/** The user (or null) in a row of findUser or albabot_chat_user; fills in `alongside`. */
 export function userOfRow(row: ChatUserRow | undefined, alongside?: Alongside): UserWithPerson | null {
   if (!row || row.id === null || row.id === undefined) return null;
   const { pId, pOrgId, pUnitId, pRoles, pActive, pFullName, convValue, petitionIn, ...user } = row;
+  // albabot_chat_user gives its times as ISO text (UTC), whatever the session's time zone.
+  for (const key of USER_TIMES) if (typeof user[key] === "string") user[key] = new Date(user[key] as string);
   if (alongside) {
     alongside.conversationValue = (convValue as string | null) ?? null;
     if (typeof petitionIn === "boolean") alongside.hasPetitionIn = petitionIn;

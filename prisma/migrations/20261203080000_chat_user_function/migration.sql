@@ -4,8 +4,8 @@
 -- statement that claims an update and takes its chat's lock (src/bot/middlewares/chat-lock.ts).
 -- VOLATILE: its query runs on a snapshot of its own, taken when it is called, after the lock
 -- in that statement was taken, so it sees everything the chat's previous update committed
--- before it let the lock go. Times are returned as timestamptz (UTC). Same columns as
--- src/directory/users.ts findUser. (No semicolon may appear in this file but at the end:
+-- before it let the lock go. Times are returned as text, ISO 8601 in UTC, whatever the
+-- session's time zone. Same columns as src/directory/users.ts findUser. (No semicolon may appear in this file but at the end:
 -- the PostgreSQL driver adapter runs a migration statement by statement.)
 CREATE FUNCTION albabot_chat_user(
   p_run boolean,
@@ -22,10 +22,10 @@ RETURNS TABLE (
   "locale" text,
   "personId" integer,
   "preferredOrgId" integer,
-  "unreachableAt" timestamptz,
-  "lastInboundAt" timestamptz,
-  "createdAt" timestamptz,
-  "lastSeenAt" timestamptz,
+  "unreachableAt" text,
+  "lastInboundAt" text,
+  "createdAt" text,
+  "lastSeenAt" text,
   "pId" integer,
   "pOrgId" integer,
   "pUnitId" integer,
@@ -38,8 +38,10 @@ RETURNS TABLE (
 LANGUAGE sql VOLATILE
 AS $$
   SELECT u.id, u.channel::text, u."externalId", u."chatId", u.locale, u."personId", u."preferredOrgId",
-         u."unreachableAt" AT TIME ZONE 'UTC', u."lastInboundAt" AT TIME ZONE 'UTC',
-         u."createdAt" AT TIME ZONE 'UTC', u."lastSeenAt" AT TIME ZONE 'UTC',
+         to_char(u."unreachableAt", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+         to_char(u."lastInboundAt", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+         to_char(u."createdAt", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+         to_char(u."lastSeenAt", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
          p.id, p."orgId", p."unitId", p.roles::text[], p.active, p."fullName",
          CASE WHEN p_conversation_key IS NULL THEN NULL
               ELSE (SELECT c.value FROM "ConversationState" c WHERE c.key = p_conversation_key) END,
