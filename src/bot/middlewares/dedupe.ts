@@ -321,15 +321,19 @@ export function dedupe(
   preload?: UserPreload,
 ): MiddlewareFn<BotContext> {
   const inFlight = new Map<string, number>();
+  // Per chat, the latest update's turn to go on (see `inOrder`).
+  const turns = new Map<string, Promise<void>>();
   return async (ctx, next) => {
     const chatKey = chatKeyOf(ctx);
     // Nothing of the chat in flight here: its state is what the database holds.
     const alone = chatKey !== undefined && !inFlight.has(chatKey);
     const together = guards.chatLocks !== undefined && alone;
     if (chatKey !== undefined) inFlight.set(chatKey, (inFlight.get(chatKey) ?? 0) + 1);
+    const turn = inOrder(chatKey, next);
     try {
-      await claimed(ctx, next, together, alone ? preload?.(ctx) : undefined);
+      await claimed(ctx, turn.next, together, alone ? preload?.(ctx) : undefined);
     } finally {
+      turn.done();
       if (chatKey !== undefined) {
         const left = (inFlight.get(chatKey) ?? 1) - 1;
         if (left > 0) inFlight.set(chatKey, left);
@@ -337,6 +341,36 @@ export function dedupe(
       }
     }
   };
+
+  /**
+   * A chat's updates go on past their claims in the order they came in. The first of a
+   * burst may hold its chat's lock from its claim (above), and its claim takes longer than
+   * a plain one: were a later update of the chat to overtake it into the per-chat queue
+   * (sequentialize), that one would wait there for the lock the first holds while the first
+   * waits behind it in the queue, until the lock's wait timed out.
+   */
+  function inOrder(chatKey: string | undefined, next: () => Promise<void>) {
+    if (chatKey === undefined) return { next, done: () => {} };
+    const before = turns.get(chatKey);
+    let open!: () => void;
+    const mine = new Promise<void>((resolve) => {
+      open = resolve;
+    });
+    turns.set(chatKey, mine);
+    return {
+      next: async () => {
+        if (before) await before;
+        // Queued behind the chat's earlier updates first, then the next one may follow.
+        const going = next();
+        open();
+        await going;
+      },
+      done: () => {
+        open();
+        if (turns.get(chatKey) === mine) turns.delete(chatKey);
+      },
+    };
+  }
 
   async function claimed(
     ctx: BotContext,
