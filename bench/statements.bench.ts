@@ -39,7 +39,9 @@ export async function run(): Promise<void> {
         const callsBefore = emulator.calls.length;
         await bot.handleUpdate(update);
         const sent = statementCount() - before;
-        const calls = emulator.calls.slice(callsBefore).map((c) => c.method.replace(/^(send|answer|edit)/, "$1 ").split(" ")[0]);
+        const calls = emulator.calls
+          .slice(callsBefore)
+          .map((c) => c.method.replace(/^(send|answer|edit)/, "$1 ").split(" ")[0]);
         const what =
           update.message?.text ??
           (update.message?.contact ? "(contact)" : undefined) ??
