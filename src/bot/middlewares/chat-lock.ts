@@ -173,8 +173,9 @@ export class ChatLocks {
       ]);
       const row = firstAnswer.rows[0]!;
       if (preload && row.got && row.attempts != null && row.earlier !== true) {
+        // Its user columns are null when there is no such user yet (users.ts userOfRow).
         const { got: _got, earlier: _earlier, attempts: _attempts, ...user } = row;
-        preloaded = { row: user.id === null ? undefined : user };
+        preloaded = { row: user };
       }
       if (claim) {
         claimAttempts = row.attempts ?? null;

@@ -127,7 +127,7 @@ export class UpdateLedger {
     const result = await this.settle(update, rows[0]?.attempts);
     if (result.status !== "claimed" || rows[0]?.earlier === undefined) return result;
     const { attempts: _attempts, earlier, ...user } = rows[0];
-    const preloaded = opts.preload && !earlier ? { row: user.id == null ? undefined : user } : undefined;
+    const preloaded = opts.preload && !earlier ? { row: user } : undefined;
     return { ...result, earlier, ...(preloaded ? { preloaded } : {}) };
   }
 
