@@ -6,7 +6,7 @@
  * after the conversation's state is written, just before the done mark, after a send);
  * a new process, a little later, recovers the update from the ledger and replays it.
  * Whatever the point: one status change, one history entry, one notice in the outbox (by
- * its dedupe key), the confirmation sent, nothing twice.
+ * its dedupe key), the confirmation sent (again, when the process died after sending it).
  */
 import { describe, expect, it } from "vitest";
 import type { UpdateFaults } from "../../src/bot/middlewares/unfinished.js";
@@ -127,7 +127,9 @@ describe("a crash between the report's submission and the update's done mark", (
   });
 
   for (const point of ["conversation-written", "before-done"] as const) {
-    it(`at ${point}: the replay changes nothing and sends nothing twice`, async () => {
+    // The conversation's state is written with the done mark: the replay starts from the
+    // summary, finds the report submitted and confirms it again.
+    it(`at ${point}: nothing new is submitted (the confirmation comes again)`, async () => {
       let armed = false;
       const faults: UpdateFaults = (at) => {
         if (armed && at === point) {
@@ -145,7 +147,7 @@ describe("a crash between the report's submission and the update's done mark", (
       const restarted = await tb.restart({ faults: undefined });
       expect(await recover(restarted)).toBe(1);
       await expectSubmittedOnce(w);
-      expect(said(tb, TG.official, SUBMITTED)).toHaveLength(1);
+      expect(said(tb, TG.official, SUBMITTED)).toHaveLength(2);
     });
   }
 
@@ -368,4 +370,45 @@ describe("a crash after the head's approve or return of a plan, then the replay"
     expect(said(tb, TG.head, /The plan is returned to .* with your comment/)).toHaveLength(1);
     expect(said(tb, TG.head, /not waiting|went wrong/)).toEqual([]);
   });
+});
+
+describe("a crash after an answer of the report's conversation, then the replay", () => {
+  const db = useTestDatabase();
+
+  // The conversation's state is written with the done mark: a crash before it leaves
+  // neither, so the replay answers the same question again, never the next one.
+  for (const point of ["conversation-written", "before-done"] as const) {
+    it(`at ${point}: the replayed answer is taken for its own question`, async () => {
+      let armed = false;
+      const faults: UpdateFaults = (at) => {
+        if (armed && at === point) {
+          armed = false;
+          throw crash(point);
+        }
+      };
+      const { prisma, clock, tb, official, head } = await officialAndHead(db(), { faults });
+      await approvedPlan(tb, official, head);
+      await official.send("/report");
+      expect(official.text()).toContain("What level was reached? Write a percent");
+      armed = true;
+      await expect(official.send("92")).rejects.toThrow(/simulated crash/);
+      expect(said(tb, TG.official, /What was done\?/)).toHaveLength(1);
+
+      clock.advance(RESTART_MS);
+      const restarted = await tb.restart({ faults: undefined });
+      expect(await recover(restarted)).toBe(1);
+      // Asked again what was done: "92" answered the level, not this question.
+      const last = tb.emulator
+        .messages(TG.official)
+        .filter((m) => m.from === "bot")
+        .at(-1);
+      expect(last?.text).toContain("What was done?");
+      const entries = await prisma.reportEntry.findMany({
+        where: { OR: [{ achievedText: { not: null } }, { narrative: { not: null } }] },
+      });
+      expect(entries).toHaveLength(1);
+      expect(entries[0]).toMatchObject({ achievedText: "92%", narrative: null });
+      expect(await prisma.processedUpdate.count({ where: { doneAt: null } })).toBe(0);
+    });
+  }
 });

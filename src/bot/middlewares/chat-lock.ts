@@ -27,7 +27,14 @@ import { RetryLater } from "../../db/transient.js";
 import type { Logger } from "../../logger.js";
 import type { BotContext } from "../context.js";
 import type { UpdateGuards } from "./dedupe.js";
-import { type ChatConnection, setChatConnection, type UpdateFaults } from "./unfinished.js";
+import {
+  type ChatConnection,
+  type PendingState,
+  pendingStateOf,
+  pendingStateSql,
+  setChatConnection,
+  type UpdateFaults,
+} from "./unfinished.js";
 
 /** First key of the two-key advisory lock: keeps chat locks apart from other advisory locks. */
 export const CHAT_LOCK_NAMESPACE = 0x0a1b;
@@ -86,10 +93,10 @@ export interface HeldChatLock {
   readonly query?: ChatConnection;
   /**
    * Releases the lock. With `doneUpdateId`, first commits that update's done mark in the
-   * ledger, in the same round trip; returns whether the mark was written (otherwise the
-   * caller writes it).
+   * ledger (with its conversation's `state`, when given) in the same round trip; returns
+   * whether the mark was written (otherwise the caller writes it).
    */
-  release(doneUpdateId?: number): Promise<boolean>;
+  release(doneUpdateId?: number, state?: PendingState): Promise<boolean>;
 }
 
 /** The order check (UpdateLedger.hasEarlierUnfinished) with its parameters from `$first` on. */
@@ -223,16 +230,17 @@ export class ChatLocks {
         if (released) throw new Error("the chat's lock is released");
         return client.query(text, values);
       },
-      release: async (doneUpdateId) => {
+      release: async (doneUpdateId, state) => {
         if (released) return false;
         released = true;
         const done =
           doneUpdateId !== undefined && Number.isSafeInteger(doneUpdateId)
-            ? `BEGIN; UPDATE "ProcessedUpdate" SET "doneAt" = now() AT TIME ZONE 'UTC', "payload" = NULL
+            ? `BEGIN; ${state ? `${pendingStateSql(state, (t) => client.escapeLiteral(t))}; ` : ""}
+               UPDATE "ProcessedUpdate" SET "doneAt" = now() AT TIME ZONE 'UTC', "payload" = NULL
                  WHERE "updateId" = ${doneUpdateId} AND "doneAt" IS NULL; COMMIT; `
             : undefined;
         try {
-          // One simple query: the done mark committed, then the lock released.
+          // One simple query: the state and the done mark committed, then the lock released.
           await client.query(`${done ?? ""}${unlockSql}`);
           client.release();
           return done !== undefined;
@@ -325,17 +333,23 @@ export function chatLock(guards: UpdateGuards, faults?: UpdateFaults): Middlewar
   return async (ctx, next) => {
     const key = chatKeyOf(ctx);
     const updateId = ctx.update.update_id;
+    const finish = lockFinishOf(ctx);
     if (!guards.chatLocks || key === undefined) {
       if (key !== undefined && earlierAtClaim(ctx))
         await waitForEarlier(guards, updateId, key, () => guards.ledger.hasEarlierUnfinished(key, updateId));
       guards.onProgress?.(updateId, "started");
-      return next();
+      await next();
+      finish.faultsRan = true;
+      await faults?.("before-done", ctx);
+      // Done (with the conversation's state) before the chat's next update here goes on.
+      await guards.ledger.complete(updateId, pendingStateOf(ctx));
+      finish.done = true;
+      return;
     }
     // Usually taken with the claim (middlewares/dedupe.ts).
     const held =
       takeHeldLock(ctx) ??
       (await guards.chatLocks.take(key, { updateId, instanceId: guards.ledger.instanceId }));
-    const finish = lockFinishOf(ctx);
     let handled = false;
     try {
       if (held.earlierUnfinished)
@@ -348,7 +362,7 @@ export function chatLock(guards: UpdateGuards, faults?: UpdateFaults): Middlewar
       handled = true;
     } finally {
       setChatConnection(ctx, undefined);
-      finish.done = await held.release(handled ? updateId : undefined);
+      finish.done = handled ? await held.release(updateId, pendingStateOf(ctx)) : await held.release();
     }
   };
 }

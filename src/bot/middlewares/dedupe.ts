@@ -41,7 +41,13 @@ import {
   setHeldLock,
   takeHeldLock,
 } from "./chat-lock.js";
-import type { UpdateFaults } from "./unfinished.js";
+import {
+  deferStateToDone,
+  type PendingState,
+  pendingStateCte,
+  pendingStateOf,
+  type UpdateFaults,
+} from "./unfinished.js";
 import { setPreloadedUser } from "./user.js";
 
 export interface UpdateLedgerOptions {
@@ -201,15 +207,20 @@ export class UpdateLedger {
   }
 
   /**
-   * Marks a claimed update done (whoever holds the claim now: it has been handled). Tried
-   * three times: a record left open would have the update handled again after the lease.
+   * Marks a claimed update done (whoever holds the claim now: it has been handled), with
+   * its conversation's state when given. Tried three times: a record left open would have
+   * the update handled again after the lease.
    */
-  async complete(updateId: number): Promise<void> {
+  async complete(updateId: number, state?: PendingState): Promise<void> {
+    // With the conversation's state: one statement writes both (unfinished.ts).
+    const cte = state ? pendingStateCte(state, 2) : { text: "", values: [] };
+    const text = `${cte.text}
+      UPDATE "ProcessedUpdate" SET "doneAt" = now() AT TIME ZONE 'UTC', "payload" = NULL
+      WHERE "updateId" = $1 AND "doneAt" IS NULL`;
+    const values = [BigInt(updateId), ...cte.values];
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.rows(Prisma.sql`
-          UPDATE "ProcessedUpdate" SET "doneAt" = now() AT TIME ZONE 'UTC', "payload" = NULL
-          WHERE "updateId" = ${BigInt(updateId)} AND "doneAt" IS NULL`);
+        await sqlFor(this.prisma).query(text, values);
         return;
       } catch (err) {
         if (attempt >= 3) throw err;
@@ -418,6 +429,8 @@ export function dedupe(
       return;
     }
     if (!together) guards.onProgress?.(updateId, "claimed");
+    // The conversation's state is written with the done mark (by the chat lock, or below).
+    deferStateToDone(ctx);
     // The claim is renewed while the update is handled: only a dead instance loses it.
     const renew = Math.max(1000, Math.floor(guards.ledger.leaseMs / 3));
     const heartbeat = setInterval(() => {
@@ -439,7 +452,7 @@ export function dedupe(
       // chat lock's middleware) is given back here.
       await takeHeldLock(ctx)?.release();
     }
-    // Usually written by the chat lock as it was released (middlewares/chat-lock.ts).
-    if (!finish.done) await guards.ledger.complete(updateId);
+    // Usually written by the chat lock's middleware (middlewares/chat-lock.ts).
+    if (!finish.done) await guards.ledger.complete(updateId, pendingStateOf(ctx));
   }
 }

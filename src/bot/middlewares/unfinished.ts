@@ -18,7 +18,10 @@ import type { BotContext } from "../context.js";
 
 /** Where a fault can be injected; see `UpdateFaults`. */
 export type FaultPoint =
-  /** The conversation state of the update has just been written. */
+  /**
+   * The conversation state of the update has just been written, or handed over to be
+   * written with the update's done mark (`deferStateToDone`).
+   */
   | "conversation-written"
   /** Every handler has finished; the update is about to be marked done. */
   | "before-done";
@@ -107,13 +110,14 @@ export function conversationStorage(
       async write(ctx, state) {
         const key = keyOf(ctx);
         if (key === undefined || isUnfinished(ctx)) return;
-        await rows.write(key, state, chatConnectionOf(ctx));
+        const value = JSON.stringify(state);
+        if (!holdForDone(ctx, { key, value })) await rows.write(key, value, chatConnectionOf(ctx));
         await faults?.("conversation-written", ctx);
       },
       async delete(ctx) {
         const key = keyOf(ctx);
         if (key === undefined || isUnfinished(ctx)) return;
-        await rows.delete(key, chatConnectionOf(ctx));
+        if (!holdForDone(ctx, { key, value: null })) await rows.delete(key, chatConnectionOf(ctx));
         await faults?.("conversation-written", ctx);
       },
     },
@@ -136,9 +140,71 @@ function chatConnectionOf(ctx: BotContext): ChatConnection | undefined {
   return (ctx as unknown as Record<symbol, ChatConnection | undefined>)[CHAT_CONNECTION];
 }
 
-const UPSERT_STATE = `INSERT INTO "ConversationState" ("key", "value") VALUES ($1, $2)
-  ON CONFLICT ("key") DO UPDATE SET "value" = EXCLUDED."value"`;
-const DELETE_STATE = `DELETE FROM "ConversationState" WHERE "key" = $1`;
+const upsertState = (key: string, value: string) => `INSERT INTO "ConversationState" ("key", "value")
+  VALUES (${key}, ${value}) ON CONFLICT ("key") DO UPDATE SET "value" = EXCLUDED."value"`;
+const deleteState = (key: string) => `DELETE FROM "ConversationState" WHERE "key" = ${key}`;
+const UPSERT_STATE = upsertState("$1", "$2");
+const DELETE_STATE = deleteState("$1");
+
+/**
+ * The conversation's state of an update, waiting to be written with its done mark: its
+ * row's key and JSON text (null: the row is deleted, the conversation has ended).
+ */
+export interface PendingState {
+  key: string;
+  value: string | null;
+}
+
+const PENDING = Symbol("the conversation state written with the done mark");
+
+/**
+ * Called by the ledger's middlewares for an update whose done mark they write in one
+ * statement (or one round trip) with whatever it leaves here: the conversation's state is
+ * then written with the done mark, atomically, instead of on its own just before it. A
+ * crash in between leaves neither, and the update is handled again from the state before
+ * it, as after a crash before the write.
+ */
+export function deferStateToDone(ctx: BotContext): void {
+  (ctx as unknown as Record<symbol, { state?: PendingState }>)[PENDING] = {};
+}
+
+/** Keeps the state for the done mark when the update's ledger takes it; false: write it now. */
+function holdForDone(ctx: BotContext, state: PendingState): boolean {
+  const slot = (ctx as unknown as Record<symbol, { state?: PendingState } | undefined>)[PENDING];
+  if (!slot) return false;
+  slot.state = state;
+  return true;
+}
+
+/** The state to write with the update's done mark (none once the update is left unfinished). */
+export function pendingStateOf(ctx: BotContext): PendingState | undefined {
+  if (isUnfinished(ctx)) return undefined;
+  return (ctx as unknown as Record<symbol, { state?: PendingState } | undefined>)[PENDING]?.state;
+}
+
+/**
+ * The pending state's write as a statement, parameters from `$first` on: a data-modifying
+ * CTE, put before the done mark's UPDATE so both go in one statement (one transaction).
+ */
+export function pendingStateCte(state: PendingState, first: number): { text: string; values: string[] } {
+  const key = `$${first}`;
+  return state.value === null
+    ? { text: `WITH s AS (${deleteState(key)})`, values: [state.key] }
+    : { text: `WITH s AS (${upsertState(key, `$${first + 1}`)})`, values: [state.key, state.value] };
+}
+
+/**
+ * The pending state's write as a statement with its values in the text (for a simple query
+ * that also commits and releases the chat's lock in one round trip: chat-lock.ts). The JSON
+ * goes in dollar quotes, or escaped by `escapeLiteral` if it holds the quote's tag.
+ */
+export function pendingStateSql(state: PendingState, escapeLiteral: (text: string) => string): string {
+  const key = escapeLiteral(state.key);
+  if (state.value === null) return deleteState(key);
+  const tag = "$albabot_state$";
+  const value = state.value.includes(tag) ? escapeLiteral(state.value) : `${tag}${state.value}${tag}`;
+  return upsertState(key, value);
+}
 
 /**
  * ConversationState rows: the state as JSON text by key, one plain statement each, on the
@@ -155,8 +221,8 @@ function conversationRows(prisma: PrismaClient) {
       );
       return found[0] ? (JSON.parse(found[0].value) as VersionedState<ConversationData>) : undefined;
     },
-    async write(key: string, state: VersionedState<ConversationData>, on?: ChatConnection): Promise<void> {
-      await (on ?? run)(UPSERT_STATE, [key, JSON.stringify(state)]);
+    async write(key: string, value: string, on?: ChatConnection): Promise<void> {
+      await (on ?? run)(UPSERT_STATE, [key, value]);
     },
     async delete(key: string, on?: ChatConnection): Promise<void> {
       await (on ?? run)(DELETE_STATE, [key]);
