@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { pendingStateSql } from "../src/bot/middlewares/unfinished.js";
 import { directSqlOf } from "../src/db/direct.js";
 import pg from "pg";
 import { chatUserArgs, ensureUser, userOfRow } from "../src/directory/users.js";
@@ -108,5 +109,28 @@ describe("direct SQL through the client's driver adapter", () => {
       new Date(),
     ).catch((e: unknown) => e);
     expect(isTransientDbError(err)).toBe(true);
+  });
+});
+
+// The conversation's state written with the done mark in one simple query (chat-lock.ts):
+// its JSON goes in the statement's text, and comes back exactly.
+describe("the pending conversation state as a statement's text", () => {
+  const db = useTestDatabase();
+
+  it("keeps quotes, backslashes, the dollar quote's own tag and any script", async () => {
+    const { prisma } = db();
+    const values = [
+      JSON.stringify({ a: "it's \\ back", b: "Болд ✓ 🇲🇳" }),
+      JSON.stringify({ text: "ends with a dollar $" }),
+      JSON.stringify({ text: "holds $albabot_state$ and $$ and E'\\n'" }),
+    ];
+    for (const [i, value] of values.entries()) {
+      const key = `k'${i}`;
+      await prisma.$executeRawUnsafe(pendingStateSql({ key, value }, pg.escapeLiteral));
+      const row = await prisma.conversationState.findUniqueOrThrow({ where: { key } });
+      expect(row.value).toBe(value);
+    }
+    await prisma.$executeRawUnsafe(pendingStateSql({ key: "k'0", value: null }, pg.escapeLiteral));
+    expect(await prisma.conversationState.count()).toBe(2);
   });
 });
