@@ -1,11 +1,11 @@
 /**
- * Webhook mode's server: the Hono app on node:http, the update processor, and the
+ * Webhook mode's server: the webhook's POST and the Hono app on node:http, the update processor, and the
  * ledger's housekeeping, with a graceful stop. Used by `startWebhook` (src/app.ts) and
  * by the tests and the benchmark.
  */
-import type { Server as HttpServer } from "node:http";
+import { createServer, type Server as HttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { serve } from "@hono/node-server";
+import { getRequestListener } from "@hono/node-server";
 import type { Bot } from "grammy";
 import type { Update } from "grammy/types";
 import type { Hono } from "hono";
@@ -17,7 +17,7 @@ import { checkHealth } from "./health.js";
 import { UpdateHousekeeping } from "./housekeeping.js";
 import type { Metrics } from "./metrics.js";
 import { UpdateProcessor } from "./update-processor.js";
-import { createWebhookApp } from "./webhook.js";
+import { createWebhookApp, RefusalLog, webhookHandler, webhookListener } from "./webhook.js";
 
 export interface WebhookServerOptions {
   bot: Bot<BotContext>;
@@ -66,6 +66,7 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
   });
   opts.guards.onProgress = processor.onProgress;
   let stopping = false;
+  const refusals = new RefusalLog(logger);
   const app = createWebhookApp({
     processor,
     secret: opts.secret,
@@ -74,28 +75,35 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
     health: () => checkHealth(db.prisma, { engine: db.engine, stopping }),
     stopping: () => stopping,
     logger,
+    refusals,
     ...(opts.routes ? { routes: opts.routes } : {}),
   });
-  const { server, port } = await new Promise<{ server: ReturnType<typeof serve>; port: number }>(
-    (resolve, reject) => {
-      const bodyTimeout = opts.bodyTimeoutMs ?? 10_000;
-      const s = serve(
-        {
-          fetch: app.fetch,
-          port: opts.port,
-          hostname: opts.hostname ?? "0.0.0.0",
-          serverOptions: {
-            requestTimeout: bodyTimeout,
-            headersTimeout: bodyTimeout,
-            // How often Node checks the timeouts above (its default, 30 s, would let a slow body last).
-            connectionsCheckingInterval: Math.max(250, Math.min(1000, bodyTimeout / 4)),
-          },
-        },
-        (info) => resolve({ server: s, port: (info as AddressInfo).port }),
-      );
-      s.once("error", reject);
+  // Telegram's POSTs on node:http itself; everything else through the Hono app.
+  const webhook = webhookListener(
+    opts.path,
+    webhookHandler({ processor, secret: opts.secret, stopping: () => stopping, logger, refusals }),
+    logger,
+  );
+  const toApp = getRequestListener(app.fetch);
+  const bodyTimeout = opts.bodyTimeoutMs ?? 10_000;
+  const server = createServer(
+    {
+      requestTimeout: bodyTimeout,
+      headersTimeout: bodyTimeout,
+      // How often Node checks the timeouts above (its default, 30 s, would let a slow body last).
+      connectionsCheckingInterval: Math.max(250, Math.min(1000, bodyTimeout / 4)),
+    },
+    (req, res) => {
+      if (!webhook(req, res)) void toApp(req, res);
     },
   );
+  const port = await new Promise<number>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(opts.port, opts.hostname ?? "0.0.0.0", () => {
+      server.off("error", reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
   const housekeeping = new UpdateHousekeeping({
     ledger: opts.guards.ledger,
     handle: (update) => opts.replay?.(update) ?? processor.run(update),
@@ -113,7 +121,7 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
       if (stopping) return;
       stopping = true;
       // No new connections; requests in flight get their answer (new updates: 503).
-      const http = server as HttpServer;
+      const http: HttpServer = server;
       const closed = new Promise<void>((resolve) => http.close(() => resolve()));
       http.closeIdleConnections();
       await housekeeping.stop();

@@ -100,7 +100,7 @@ export interface Instance {
   guards: OpenGuards;
   metrics: Metrics;
   /** POSTs an update to this instance's webhook. */
-  post(update: unknown, secret?: string | null): Promise<Response>;
+  post(update: unknown, secret?: string | null, path?: string): Promise<Response>;
   get(path: string): Promise<Response>;
   stop(): Promise<void>;
 }
@@ -159,8 +159,8 @@ export async function startInstance(db: Database, opts: InstanceOptions): Promis
     server,
     guards,
     metrics,
-    post: (update, secret = SECRET) =>
-      fetch(`${base}/telegram`, {
+    post: (update, secret = SECRET, path = "/telegram") =>
+      fetch(`${base}${path}`, {
         method: "POST",
         headers: {
           "content-type": "application/json",

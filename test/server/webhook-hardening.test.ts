@@ -6,7 +6,7 @@ import { connect } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { createLogger } from "../../src/logger.js";
 import { Metrics } from "../../src/server/metrics.js";
-import { createWebhookApp, RefusalLog, SECRET_HEADER } from "../../src/server/webhook.js";
+import { createWebhookApp, RefusalLog, SECRET_HEADER, webhookListener } from "../../src/server/webhook.js";
 import type { UpdateProcessor } from "../../src/server/update-processor.js";
 import { type Instance, newEmulator, SECRET, startInstance, useServerDatabase } from "./support.js";
 
@@ -72,5 +72,28 @@ describe("webhook hardening", () => {
     refusals.flush();
     expect(lines).toHaveLength(2);
     expect(lines[1]).toMatchObject({ total: 499, byReason: { "wrong secret": 250, "not an update": 249 } });
+  });
+});
+
+describe("the webhook's POST on node:http", () => {
+  it("answers 500 as JSON when the handling fails, and leaves other requests to the app", async () => {
+    const { createServer } = await import("node:http");
+    const listener = webhookListener("/telegram", async () => {
+      throw new Error("boom");
+    });
+    const server = createServer((req, res) => {
+      if (!listener(req, res)) res.writeHead(404).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+      const failed = await fetch(`${base}/telegram`, { method: "POST", body: "{}" });
+      expect(failed.status).toBe(500);
+      expect(await failed.json()).toEqual({ ok: false, error: "internal error" });
+      expect((await fetch(`${base}/telegram`)).status).toBe(404);
+      expect((await fetch(`${base}/telegram/x`, { method: "POST", body: "{}" })).status).toBe(404);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });

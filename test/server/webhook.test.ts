@@ -81,7 +81,21 @@ describe("webhook server", () => {
     expect((await instance.post({ hello: 1 })).status).toBe(400);
     expect((await instance.post({ update_id: -3 })).status).toBe(400);
     expect((await instance.get("/nothing")).status).toBe(404);
+    expect((await instance.get("/telegram")).status).toBe(404); // a GET is not Telegram's
     expect(await db().prisma.processedUpdate.count()).toBe(0);
+  });
+
+  it("answers the webhook's POST as JSON, with a query string in its address too", async () => {
+    const { instance } = await start();
+    const res = await instance.post({ update_id: 4 });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toMatch(/^application\/json/);
+    expect(await res.json()).toEqual({ ok: true });
+    const refused = await instance.post("[1]", SECRET, "/telegram?from=telegram");
+    expect(refused.status).toBe(400);
+    expect(await refused.json()).toEqual({ ok: false, error: "not a Telegram update" });
+    expect((await instance.post({ update_id: 5 }, SECRET, "/telegram?from=telegram")).status).toBe(200);
+    expect(await db().prisma.processedUpdate.count()).toBe(2);
   });
 
   it("reads a body sent in pieces, and answers 413 past 1 MB whether it is declared or streamed", async () => {
