@@ -134,25 +134,26 @@ export async function ensureUser(
       now.getTime() - found.lastSeenAt.getTime() < LAST_SEEN_RESOLUTION_MS &&
       found.lastSeenAt.getTime() <= now.getTime();
     if (current) return found;
-    const updated = await tx.user.update({
-      where: { id: found.id },
-      data: { chatId: who.chatId, lastSeenAt: now, unreachableAt: null },
-    });
-    return { ...updated, person: found.person };
+    const [updated] = await sqlFor(tx).query<User>(
+      `UPDATE "User" SET "chatId" = $2, "lastSeenAt" = $3, "unreachableAt" = NULL WHERE id = $1 RETURNING *`,
+      [found.id, who.chatId, now],
+    );
+    if (updated) return { ...updated, person: found.person };
   }
-  const upsert = () =>
-    tx.user.upsert({
-      where: { channel_externalId: { channel: who.channel, externalId: who.externalId } },
-      create: { ...who, lastSeenAt: now },
-      update: { chatId: who.chatId, lastSeenAt: now, unreachableAt: null },
-      include: withPerson,
-    });
-  try {
-    return await upsert();
-  } catch (err) {
-    if ((err as { code?: string }).code !== "P2002") throw err;
-    return upsert();
-  }
+  // New (or gone since it was read): created, or refreshed if another update created it meanwhile.
+  const rows = await sqlFor(tx).query<ChatUserRow>(
+    `WITH u AS (
+       INSERT INTO "User" (channel, "externalId", "chatId", "createdAt", "lastSeenAt")
+       VALUES ($1::"ChatChannel", $2, $3, $4, $5)
+       ON CONFLICT (channel, "externalId") DO UPDATE
+         SET "chatId" = EXCLUDED."chatId", "lastSeenAt" = EXCLUDED."lastSeenAt", "unreachableAt" = NULL
+       RETURNING *)
+     SELECT u.*, p.id AS "pId", p."orgId" AS "pOrgId", p."unitId" AS "pUnitId", p.roles::text[] AS "pRoles",
+       p.active AS "pActive", p."fullName" AS "pFullName"
+     FROM u LEFT JOIN "Person" p ON p.id = u."personId"`,
+    [who.channel, who.externalId, who.chatId, new Date(), now],
+  );
+  return userOfRow(rows[0])!;
 }
 
 /**
