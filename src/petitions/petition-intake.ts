@@ -83,10 +83,15 @@ export class PetitionIntake {
    * texts) or throws an IntakeError naming the first failing field and listing all.
    */
   async validateIntake(orgId: number, draft: Omit<CitizenDraft, "orgId">): Promise<ValidIntake> {
-    const { settings, topic } = await this.core.intakeContext(this.prisma, orgId, draft.topicId);
+    return (await this.checkedIntake(orgId, draft)).intake;
+  }
+
+  /** `validateIntake` with the organisation's row it read (for the registration that follows). */
+  private async checkedIntake(orgId: number, draft: Omit<CitizenDraft, "orgId">) {
+    const { org, settings, topic } = await this.core.intakeContext(this.prisma, orgId, draft.topicId);
     const check = checkIntake({ settings, topic }, { ...draft, orgId });
     if (!check.ok) throw new IntakeError(check.errors);
-    return check.value;
+    return { org, settings, intake: check.value };
   }
 
   /**
@@ -98,12 +103,10 @@ export class PetitionIntake {
     draft: CitizenDraft,
     opts: { intakeKey?: string } = {},
   ): Promise<SubmitResult> {
-    if (
-      !isId(userId) ||
-      !(await this.prisma.user.findUnique({ where: { id: userId }, select: { id: true } }))
-    ) {
-      throw notFound();
-    }
+    const user = isId(userId)
+      ? await this.prisma.user.findUnique({ where: { id: userId }, select: { channel: true } })
+      : null;
+    if (!user) throw notFound();
     // One intake, one petition: a replayed submit returns the petition it registered.
     const intakeKey = opts.intakeKey || null;
     const registered = async () => {
@@ -113,18 +116,17 @@ export class PetitionIntake {
     };
     const earlier = await registered();
     if (earlier) return earlier;
-    const intake = await this.validateIntake(draft.orgId, draft);
+    // The organisation as the intake's check read it, a moment before.
+    const { org, settings, intake } = await this.checkedIntake(draft.orgId, draft);
     const now = this.clock.now();
     try {
       return await this.prisma.$transaction(async (tx) => {
-        const org = await this.core.findOrg(tx, draft.orgId, true);
-        const user = await tx.user.findUnique({ where: { id: userId }, select: { channel: true } });
         return this.register(tx, {
           org,
-          settings: parseOrgSettings(org.settings),
+          settings,
           intake,
           intakeKey,
-          channel: user?.channel === "MESSENGER" ? "MESSENGER" : "BOT",
+          channel: user.channel === "MESSENGER" ? "MESSENGER" : "BOT",
           senderType: "CITIZEN",
           receivedAt: now,
           citizenUserId: userId,
