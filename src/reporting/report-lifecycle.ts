@@ -29,10 +29,11 @@ import {
   isAnswered,
   type LoadedReport,
   loadReport,
-  previousResults,
+  previousFrom,
   type ReportView,
   sortedEntries,
 } from "./report-view.js";
+import { earlierReports, entryInFull, reportStanding } from "./report-reads.js";
 import { addReportEvent, alreadyDone } from "./report-events.js";
 import { ReportCore } from "./report-core.js";
 import { EDITABLE } from "./report-input.js";
@@ -205,40 +206,19 @@ export class ReportLifecycle {
    * entry (one read of the entries' answers, one of the measure).
    */
   async entryAt(actor: Actor, reportId: number, index: number | null): Promise<ReportAt> {
-    const report = await this.prisma.report.findUnique({
-      where: { id: reportId },
-      select: {
-        id: true,
-        personId: true,
-        status: true,
-        returnComment: true,
-        period: true,
-        _count: { select: { tasks: true } },
-        entries: {
-          select: {
-            id: true,
-            skipped: true,
-            completion: true,
-            achievedText: true,
-            narrative: true,
-            measure: { select: { id: true, sortOrder: true, goal: { select: { number: true } } } },
-          },
-        },
-      },
-    });
+    // Each read one statement straight through the driver (./report-reads.ts).
+    const report = await reportStanding(this.prisma, reportId);
     if (!report) throw notFound();
     await checkReadAccess(this.prisma, actor, report.personId);
-    const entries = sortedEntries(report);
+    const entries = report.entries;
     const firstOpen = entries.findIndex((e) => !isAnswered(e));
     const nextOpen = index === null ? -1 : entries.findIndex((e, i) => i > index && !isAnswered(e));
     const at = index === null ? undefined : entries[index];
     let entry: EntryView | null = null;
     if (at && index !== null) {
-      const full = await this.prisma.reportEntry.findUniqueOrThrow({
-        where: { id: at.id },
-        include: { measure: { include: { goal: true } }, evidence: { orderBy: { id: "asc" } } },
-      });
-      const prev = await previousResults(this.prisma, { ...report, entries: [full] });
+      const full = await entryInFull(this.prisma, at.id);
+      if (!full) throw notFound();
+      const prev = previousFrom([full], await earlierReports(this.prisma, report));
       entry = entryView(full, index, prev.get(full.id) ?? null, report.period);
     }
     const live = EDITABLE.includes(report.status);
@@ -255,7 +235,7 @@ export class ReportLifecycle {
       answered: entries.filter(isAnswered).length,
       total: entries.length,
       firstUnansweredIndex: firstOpen >= 0 ? firstOpen : null,
-      tasks: report._count.tasks,
+      tasks: report.tasks,
       entry,
       nextUnansweredIndex: nextOpen >= 0 ? nextOpen : null,
     };

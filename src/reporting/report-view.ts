@@ -128,7 +128,7 @@ export async function loadReport(tx: Tx, reportId: number) {
 }
 
 export type LoadedReport = NonNullable<Awaited<ReturnType<typeof loadReport>>>;
-type LoadedEntry = LoadedReport["entries"][number];
+export type LoadedEntry = LoadedReport["entries"][number];
 
 /** Entries in plan order: goal number, then the measure's place in the goal. */
 export function sortedEntries<
@@ -232,7 +232,7 @@ export async function previousResults(
   tx: Tx,
   report: Pick<LoadedReport, "id" | "personId"> & {
     period: { year: number; deadline: Date };
-    entries: { id: number; measureId: number; measure: { number: string; goal: { number: number } } }[];
+    entries: PreviousKey[];
   },
 ): Promise<Map<number, PreviousResult>> {
   const earlier = await tx.report.findMany({
@@ -247,8 +247,36 @@ export async function previousResults(
     },
   });
   earlier.sort((a, b) => b.period.deadline.getTime() - a.period.deadline.getTime());
+  return previousFrom(report.entries, earlier);
+}
+
+/** An entry as `previousFrom` matches it with the earlier reports' entries. */
+export interface PreviousKey {
+  id: number;
+  measureId: number;
+  measure: { number: string; goal: { number: number } };
+}
+
+/** An earlier report of the same year, as `previousFrom` reads it. */
+export interface EarlierReport {
+  periodId: number;
+  period: { kind: string; year: number };
+  entries: {
+    measureId: number;
+    skipped: boolean;
+    achievedText: string | null;
+    completion: number | null;
+    measure: { number: string; goal: { number: number } };
+  }[];
+}
+
+/**
+ * Each entry's result in the latest earlier report (`earlier`, latest first) that answered
+ * its measure: the same measure, else the same numbers (a plan revised since).
+ */
+export function previousFrom(entries: PreviousKey[], earlier: EarlierReport[]): Map<number, PreviousResult> {
   const out = new Map<number, PreviousResult>();
-  for (const e of report.entries) {
+  for (const e of entries) {
     for (const r of earlier) {
       const match =
         r.entries.find((x) => x.measureId === e.measureId && !x.skipped) ??

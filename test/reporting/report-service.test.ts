@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it } from "vitest";
+import { entryInFull } from "../../src/reporting/report-reads.js";
 import { ReportService } from "../../src/reporting/report-service.js";
 import { ManualClock } from "../../src/shared/clock.js";
 import { useTestDatabase } from "../support/db.js";
@@ -382,7 +383,31 @@ describe("reports", () => {
     const h1 = await reports.openReport(a);
     await reports.saveAnswer(a, h1.id, m["1.2"] as number, { notDue: { reason: "Дараагийн улиралд." } });
     await reports.addTask(a, h1.id, { title: "Ажлын хэсэгт оролцох" });
+    // Evidence of two kinds, in the order added (the entry's reads go straight to the driver).
+    const first = h1.entries[0]!.entryId;
+    await reports.addEvidence(a, first, { kind: "PHOTO", fileId: "AgAD-photo-1" });
+    await reports.addEvidence(a, first, {
+      kind: "DOCUMENT",
+      fileId: "BQAD-doc-1",
+      fileName: "тушаал 'эх'.pdf",
+      mimeType: "application/pdf",
+      size: 120_000,
+    });
     const view = await reports.getReport(a, h1.id);
+    expect(view.entries[0]?.evidence).toHaveLength(2);
+    // The evidence's times as the client reads them (JSON carries them without a zone).
+    const { prisma } = db();
+    const stored = await prisma.reportEvidence.findMany({
+      where: { entryId: first },
+      orderBy: { id: "asc" },
+    });
+    const zone = process.env.TZ;
+    process.env.TZ = "Asia/Ulaanbaatar"; // the process's own zone must not shift them
+    try {
+      expect((await entryInFull(prisma, first))?.evidence).toEqual(stored);
+    } finally {
+      process.env.TZ = zone;
+    }
 
     const at = await reports.entryAt(a, h1.id, 0);
     expect(at).toMatchObject({
