@@ -5,7 +5,11 @@
  */
 import pg from "pg";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { CHAT_LOCK_NAMESPACE, ChatLocks } from "../../src/bot/middlewares/chat-lock.js";
+import {
+  CHAT_LOCK_NAMESPACE,
+  ChatLocks,
+  preparedLockStatements,
+} from "../../src/bot/middlewares/chat-lock.js";
 import { UpdateLedger } from "../../src/bot/middlewares/dedupe.js";
 import { type Database, openDatabase, truncateAll } from "../../src/db/index.js";
 import { readMigrations } from "../../src/db/schema-engine.js";
@@ -296,6 +300,7 @@ describe.skipIf(!onPostgres)("several instances on one PostgreSQL", () => {
       await a.server.processor.drain();
       return [...sent];
     };
+    const shapes = preparedLockStatements();
     try {
       const help = await statementsOf(textUpdate(751, "/help"));
       expect(botMessages(emulator, 751)).toHaveLength(2);
@@ -312,8 +317,14 @@ describe.skipIf(!onPostgres)("several instances on one PostgreSQL", () => {
         ],
       });
       const step = await statementsOf(textUpdate(751, "/new"));
+      // With the done mark, in one transaction, as the lock is released.
       const write = step.find((s) => s.text.includes(`INSERT INTO "ConversationState"`));
       expect(write?.on).toBe("albabot:chat-locks");
+      expect(write?.text).toMatch(
+        /^BEGIN;[\s\S]*UPDATE "ProcessedUpdate" SET "doneAt"[\s\S]*COMMIT;[\s\S]*pg_advisory_unlock/,
+      );
+      // The lock's statement is prepared once per shape, not once per update.
+      expect(preparedLockStatements()).toBe(shapes);
     } finally {
       proto.query = query;
     }

@@ -99,6 +99,28 @@ export interface HeldChatLock {
   release(doneUpdateId?: number, state?: PendingState): Promise<boolean>;
 }
 
+const statementNames = new Map<string, string>();
+
+/**
+ * The statement that takes a chat's lock, as a prepared statement of its connection: it
+ * runs on every update, and a prepared one is parsed and planned once per connection, not
+ * each time (its text is the same for every update but for its parameters). A handful of
+ * texts exist (with or without the claim, the order check, the user's read).
+ */
+function prepared(text: string): { name: string; text: string } {
+  let name = statementNames.get(text);
+  if (name === undefined) {
+    name = `albabot_chat_lock_${statementNames.size + 1}`;
+    statementNames.set(text, name);
+  }
+  return { name, text };
+}
+
+/** How many texts the lock's statement has had in this process (a few: one per shape). */
+export function preparedLockStatements(): number {
+  return statementNames.size;
+}
+
 /** The order check (UpdateLedger.hasEarlierUnfinished) with its parameters from `$first` on. */
 function earlierUnfinishedSql(first: number): string {
   return `EXISTS (SELECT 1 FROM "ProcessedUpdate"
@@ -171,7 +193,7 @@ export class ChatLocks {
                $${p + 1}, $${p + 2}, $${p + 3}, $${p + 4}::text[]) u ON true`;
       const firstAnswer = await client.query<
         { got: boolean; earlier: boolean | null; attempts?: number | null } & Record<string, unknown>
-      >(text, [
+      >(prepared(text), [
         ...(claim?.statement.values ?? []),
         CHAT_LOCK_NAMESPACE,
         lockKey,
