@@ -65,45 +65,44 @@ export interface LocalParts {
 export function localParts(at: Date, timeZone: string): LocalParts {
   const t = at.getTime();
   const wall = new Date(t + offsetAt(t, timeZone));
-  const year = wall.getUTCFullYear();
-  const month = wall.getUTCMonth() + 1;
-  const day = wall.getUTCDate();
-  const hour = wall.getUTCHours();
-  const minute = wall.getUTCMinutes();
-  return {
-    year,
-    month,
-    day,
-    hour,
-    minute,
-    second: wall.getUTCSeconds(),
-    weekday: wall.getUTCDay() || 7,
-    date: `${String(year).padStart(4, "0")}-${String(month).padStart(2, "0")}-${String(day).padStart(2, "0")}`,
-    minutes: hour * 60 + minute,
-  };
+  return partsOf(
+    wall.getUTCFullYear(),
+    wall.getUTCMonth() + 1,
+    wall.getUTCDate(),
+    wall.getUTCHours(),
+    wall.getUTCMinutes(),
+    wall.getUTCSeconds(),
+    wall.getUTCDay() || 7,
+  );
 }
 
 /** The wall-clock reading of `at` in `timeZone` as Intl gives it (the reference of `localParts`). */
 export function intlParts(at: Date, timeZone: string): LocalParts {
   const parts = formatter(timeZone).formatToParts(at);
   const get = (type: string) => parts.find((p) => p.type === type)?.value ?? "";
-  const year = Number(get("year"));
-  const month = Number(get("month"));
-  const day = Number(get("day"));
-  const hour = Number(get("hour"));
-  const minute = Number(get("minute"));
-  const second = Number(get("second"));
-  return {
-    year,
-    month,
-    day,
-    hour,
-    minute,
-    second,
-    weekday: WEEKDAYS[get("weekday")] ?? 1,
-    date: `${String(year).padStart(4, "0")}-${String(month).padStart(2, "0")}-${String(day).padStart(2, "0")}`,
-    minutes: hour * 60 + minute,
-  };
+  const n = (type: string) => Number(get(type));
+  return partsOf(
+    n("year"),
+    n("month"),
+    n("day"),
+    n("hour"),
+    n("minute"),
+    n("second"),
+    WEEKDAYS[get("weekday")] ?? 1,
+  );
+}
+
+function partsOf(
+  year: number,
+  month: number,
+  day: number,
+  hour: number,
+  minute: number,
+  second: number,
+  weekday: number,
+): LocalParts {
+  const date = `${String(year).padStart(4, "0")}-${String(month).padStart(2, "0")}-${String(day).padStart(2, "0")}`;
+  return { year, month, day, hour, minute, second, weekday, date, minutes: hour * 60 + minute };
 }
 
 /** Offsets change on whole minutes, at most once in any quarter of an hour. */
