@@ -109,14 +109,11 @@ export class UpdateLedger {
     chatKey?: string,
     opts: { checkOrder?: boolean; preload?: unknown[] } = {},
   ): Promise<ClaimResult> {
-    const updateId = BigInt(update.update_id);
     const insert = this.claimStatement(update, chatKey);
     type Row = { attempts: number; earlier?: boolean } & Record<string, unknown>;
     let rows: Row[];
     if (opts.checkOrder && chatKey !== undefined) {
-      const earlier = Prisma.sql`EXISTS (SELECT 1 FROM "ProcessedUpdate"
-        WHERE "chatKey" = ${chatKey} AND "updateId" < ${updateId} AND "doneAt" IS NULL
-          AND NOT ("claimedBy" = ${this.instanceId} AND "claimedAt" > TIMESTAMP '1970-01-02'))`;
+      const earlier = this.earlierUnfinished(chatKey, update.update_id);
       const [channel, externalId, conversationKey, statuses] = opts.preload ?? [];
       rows = await this.rows<Row>(
         opts.preload
@@ -243,12 +240,17 @@ export class UpdateLedger {
    * in flight are not counted: they run in order here (and finish just before the next).
    */
   async hasEarlierUnfinished(chatKey: string, updateId: number): Promise<boolean> {
-    const rows = await this.prisma.$queryRaw<{ n: number }[]>`
-      SELECT 1 AS n FROM "ProcessedUpdate"
+    const rows = await this.rows<{ earlier: boolean }>(
+      Prisma.sql`SELECT ${this.earlierUnfinished(chatKey, updateId)} AS "earlier"`,
+    );
+    return rows[0]?.earlier === true;
+  }
+
+  /** `hasEarlierUnfinished` as an expression, for a statement that asks it with other work. */
+  private earlierUnfinished(chatKey: string, updateId: number): Prisma.Sql {
+    return Prisma.sql`EXISTS (SELECT 1 FROM "ProcessedUpdate"
       WHERE "chatKey" = ${chatKey} AND "updateId" < ${BigInt(updateId)} AND "doneAt" IS NULL
-        AND NOT ("claimedBy" = ${this.instanceId} AND "claimedAt" > TIMESTAMP '1970-01-02')
-      LIMIT 1`;
-    return rows.length > 0;
+        AND NOT ("claimedBy" = ${this.instanceId} AND "claimedAt" > TIMESTAMP '1970-01-02'))`;
   }
 
   /**
