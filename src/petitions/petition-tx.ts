@@ -130,19 +130,26 @@ export class PetitionTx {
       },
     });
     if (attachments.length > 0) {
-      await tx.petitionAttachment.createMany({
-        data: attachments.map((a) => ({
-          petitionId,
-          eventId: ev.id,
+      // One plain statement: Prisma compiles a new query plan for every createMany.
+      const rows = JSON.stringify(
+        attachments.map((a) => ({
           kind: a.kind,
           fileId: a.fileId,
           fileUniqueId: a.fileUniqueId ?? null,
           fileName: a.fileName ?? null,
           mimeType: a.mimeType ?? null,
           size: a.size ?? null,
-          createdAt: now,
         })),
-      });
+      );
+      await tx.$executeRaw`
+        INSERT INTO "PetitionAttachment"
+          ("petitionId", "eventId", kind, "fileId", "fileUniqueId", "fileName", "mimeType", size, "createdAt")
+        SELECT ${petitionId}, ${ev.id}, r.kind::"FileKind", r."fileId", r."fileUniqueId", r."fileName", r."mimeType",
+               r.size, ${now}
+        FROM ROWS FROM (jsonb_to_recordset(${rows}::jsonb)
+          AS (kind text, "fileId" text, "fileUniqueId" text, "fileName" text, "mimeType" text, size integer))
+          WITH ORDINALITY AS r(kind, "fileId", "fileUniqueId", "fileName", "mimeType", size, n)
+        ORDER BY r.n`;
     }
     return ev;
   }

@@ -71,7 +71,16 @@ describe("the life of a petition", () => {
     });
     expect(stored.events.map((e) => e.type)).toEqual(["REGISTERED", "ROUTED"]);
     expect(stored.attachments).toMatchObject([
-      { kind: "PHOTO", fileId: "AgAD-photo-1", eventId: stored.events[0]?.id },
+      {
+        kind: "PHOTO",
+        fileId: "AgAD-photo-1",
+        fileUniqueId: "u1",
+        fileName: null,
+        mimeType: null,
+        size: 120_000,
+        eventId: stored.events[0]?.id,
+        createdAt: new Date("2026-03-10T01:00:00Z"),
+      },
     ]);
 
     // The unit head (not the clerks) is told to distribute it.
