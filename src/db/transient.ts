@@ -75,6 +75,31 @@ function codeIsTransient(code: unknown): boolean {
 
 /** True when the error (or anything it wraps) is a transient database failure. */
 export function isTransientDbError(err: unknown): boolean {
+  return someCause(err, (o) => {
+    if (o.transient === true) return true;
+    if (codeIsTransient(o.code) || codeIsTransient(o.originalCode)) return true;
+    if (typeof o.kind === "string" && TRANSIENT_KINDS.has(o.kind)) return true;
+    return typeof o.message === "string" && TRANSIENT_MESSAGE.test(o.message);
+  });
+}
+
+/**
+ * True when a unique constraint refused the write: Prisma's P2002, or a plain statement's
+ * driver error (SQLSTATE 23505), straight through the driver or through `$queryRaw`.
+ */
+export function isUniqueViolation(err: unknown): boolean {
+  return someCause(
+    err,
+    (o) =>
+      o.code === "P2002" ||
+      o.code === "23505" ||
+      o.originalCode === "23505" ||
+      o.kind === "UniqueConstraintViolation",
+  );
+}
+
+/** Whether the error or anything it wraps (cause, Prisma's meta, an AggregateError's list) matches. */
+function someCause(err: unknown, test: (o: Record<string, unknown>) => boolean): boolean {
   const seen = new Set<unknown>();
   const queue: unknown[] = [err];
   while (queue.length > 0 && seen.size < 32) {
@@ -82,10 +107,7 @@ export function isTransientDbError(err: unknown): boolean {
     if (e === null || typeof e !== "object" || seen.has(e)) continue;
     seen.add(e);
     const o = e as Record<string, unknown>;
-    if (o.transient === true) return true;
-    if (codeIsTransient(o.code) || codeIsTransient(o.originalCode)) return true;
-    if (typeof o.kind === "string" && TRANSIENT_KINDS.has(o.kind)) return true;
-    if (typeof o.message === "string" && TRANSIENT_MESSAGE.test(o.message)) return true;
+    if (test(o)) return true;
     if (Array.isArray(o.errors)) queue.push(...o.errors); // AggregateError (connect to several addresses)
     const meta = o.meta as Record<string, unknown> | undefined;
     queue.push(o.cause, o.error, meta, meta?.driverAdapterError);

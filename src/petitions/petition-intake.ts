@@ -7,7 +7,9 @@
 import { type Actor, requireRole } from "../directory/actor.js";
 import { type OrgSettings, parseOrgSettings } from "../directory/settings.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
-import type { PetitionChannel, SenderType } from "../generated/prisma/enums.js";
+import { sqlFor } from "../db/direct.js";
+import { isUniqueViolation } from "../db/transient.js";
+import type { PetitionChannel, PetitionStatus, SenderType } from "../generated/prisma/enums.js";
 import type { Clock } from "../shared/clock.js";
 import { takeRequestKey } from "../shared/request-key.js";
 import { DEFAULT_TIME_ZONE } from "../shared/local-time.js";
@@ -20,11 +22,10 @@ import {
   distributeButtons,
   dueParam,
   kindParam,
-  notifyPeople,
   unitHeadsOf,
 } from "./notifications.js";
-import { nextRegistrationNumber } from "./numbering.js";
-import { routePetition } from "./routing.js";
+import { type Announcement, type NewEvent, writeRegistration } from "./petition-register.js";
+import { routeAndReserve } from "./routing.js";
 import type { IntakeOptions, SubmitResult } from "./types.js";
 import {
   type CitizenDraft,
@@ -103,9 +104,12 @@ export class PetitionIntake {
     draft: CitizenDraft,
     opts: { intakeKey?: string } = {},
   ): Promise<SubmitResult> {
-    const user = isId(userId)
-      ? await this.prisma.user.findUnique({ where: { id: userId }, select: { channel: true } })
-      : null;
+    const [user] = isId(userId)
+      ? await sqlFor(this.prisma).query<{ channel: string }>(
+          `SELECT channel::text AS channel FROM "User" WHERE id = $1::int`,
+          [userId],
+        )
+      : [];
     if (!user) throw notFound();
     // One intake, one petition: a replayed submit returns the petition it registered.
     const intakeKey = opts.intakeKey || null;
@@ -120,24 +124,23 @@ export class PetitionIntake {
     const { org, settings, intake } = await this.checkedIntake(draft.orgId, draft);
     const now = this.clock.now();
     try {
-      return await this.prisma.$transaction(async (tx) => {
-        return this.register(tx, {
-          org,
-          settings,
-          intake,
-          intakeKey,
-          channel: user.channel === "MESSENGER" ? "MESSENGER" : "BOT",
-          senderType: "CITIZEN",
-          receivedAt: now,
-          citizenUserId: userId,
-          consentAt: consentRequired(intake) ? now : null,
-          registeredById: null,
-          by: { userId },
-        });
-      }, TX_OPTIONS);
+      // Its writes are one statement: no transaction around it (petition-register.ts).
+      return await this.register(this.prisma, {
+        org,
+        settings,
+        intake,
+        intakeKey,
+        channel: user.channel === "MESSENGER" ? "MESSENGER" : "BOT",
+        senderType: "CITIZEN",
+        receivedAt: now,
+        citizenUserId: userId,
+        consentAt: consentRequired(intake) ? now : null,
+        registeredById: null,
+        by: { userId },
+      });
     } catch (err) {
       // The same intake registered meanwhile by another delivery of the same press.
-      const raced = (err as { code?: string }).code === "P2002" ? await registered() : null;
+      const raced = isUniqueViolation(err) ? await registered() : null;
       if (raced) return raced;
       throw err;
     }
@@ -148,7 +151,20 @@ export class PetitionIntake {
     intakeKey: string | null | undefined,
   ): Promise<{ citizenUserId: number | null; result: SubmitResult } | null> {
     if (!intakeKey) return null;
-    const p = await this.prisma.petition.findUnique({ where: { intakeKey } });
+    const [p] = await sqlFor(this.prisma).query<{
+      id: number;
+      number: string;
+      status: PetitionStatus;
+      receivedAt: Date;
+      dueAt: Date;
+      citizenUserId: number | null;
+      assigneeId: number | null;
+      unitId: number | null;
+    }>(
+      `SELECT id, number, status::text AS status, "receivedAt", "dueAt", "citizenUserId", "assigneeId", "unitId"
+       FROM "Petition" WHERE "intakeKey" = $1::text`,
+      [intakeKey],
+    );
     if (!p) return null;
     return {
       citizenUserId: p.citizenUserId,
@@ -202,8 +218,10 @@ export class PetitionIntake {
   }
 
   /**
-   * Registers a petition inside the caller's transaction: numbers it, routes it, writes its
-   * first history entries and announces it. Used by the intake methods here and by forwarding.
+   * Registers a petition: routes it, numbers it, writes it with its first history entries
+   * and announces it. Its reads come first; everything it writes is one statement
+   * (petition-register.ts), so it needs no transaction of its own and may run inside the
+   * caller's. Used by the intake methods here and by forwarding.
    */
   async register(
     tx: Tx,
@@ -228,26 +246,80 @@ export class PetitionIntake {
     const tz = org.timezone || DEFAULT_TIME_ZONE;
     const now = this.clock.now();
     const dueAt = dueDateFor(r.receivedAt, settings.petitions.resolveDays[intake.kind], tz);
-    const route = await routePetition(tx, org.id, { topicId: intake.topicId, kind: intake.kind });
-    // Last before the writes: the counter row stays locked until commit.
-    const reg = await nextRegistrationNumber(
-      tx,
-      org.id,
-      localYearOf(r.receivedAt, tz),
-      settings.petitions.numberPrefix,
-    );
-    const petition = await tx.petition.create({
-      data: {
+    const { route, ids } = await routeAndReserve(tx, org.id, { topicId: intake.topicId, kind: intake.kind });
+    const id = ids.petitionId;
+    const [registeredId, routedId] = ids.eventIds;
+    const from = r.forwardedFrom;
+    const events: NewEvent[] = [
+      {
+        id: registeredId,
+        type: "REGISTERED",
+        actorPersonId: r.by.personId ?? null,
+        actorUserId: r.by.userId ?? null,
+        data: {
+          channel: r.channel,
+          ...(from ? { fromOrgId: from.orgId, from: from.orgName, fromNumber: from.number } : {}),
+        },
+      },
+    ];
+    // The number is put in by the statement that takes it.
+    const params = { number: "", kind: kindParam(intake.kind), due: dueParam(dueAt, now, r.org.timezone) };
+    const actorPersonId = r.by.personId ?? null;
+    let announcement: Announcement;
+    if (route.type === "person") {
+      events.push({
+        id: routedId,
+        type: "ASSIGNED",
+        actorPersonId: null,
+        actorUserId: null,
+        data: { personId: route.personId, ruleId: route.ruleId },
+      });
+      announcement = {
+        kind: "petition.assigned",
+        eventId: routedId,
+        personIds: [route.personId],
+        payload: { key: "petitions:notify.assigned", params, buttons: assigneeButtons(id) },
+      };
+    } else if (route.type === "unit") {
+      events.push({
+        id: routedId,
+        type: "ROUTED",
+        actorPersonId: null,
+        actorUserId: null,
+        data: { unitId: route.unitId, ruleId: route.ruleId },
+      });
+      const heads = await unitHeadsOf(tx, org.id, route.unitId, actorPersonId);
+      announcement = {
+        kind: "petition.routed",
+        eventId: routedId,
+        personIds: heads.length > 0 ? heads : await clerksOf(tx, org.id, actorPersonId),
+        payload: {
+          key: "petitions:notify.routedToUnit",
+          params: { ...params, unit: route.unitName },
+          buttons: distributeButtons(id),
+        },
+      };
+    } else {
+      announcement = {
+        kind: "petition.new",
+        eventId: registeredId,
+        personIds: await clerksOf(tx, org.id, actorPersonId),
+        payload: { key: "petitions:notify.newPetition", params, buttons: distributeButtons(id) },
+      };
+    }
+    const status = route.type === "person" ? "ASSIGNED" : "REGISTERED";
+    const { number } = await writeRegistration(tx, {
+      petition: {
+        id,
         orgId: org.id,
-        year: reg.year,
-        seq: reg.seq,
-        number: reg.number,
+        year: localYearOf(r.receivedAt, tz),
+        prefix: settings.petitions.numberPrefix,
         kind: intake.kind,
         channel: r.channel,
         senderType: r.senderType,
         topicId: intake.topicId,
         text: intake.text,
-        status: route.type === "person" ? "ASSIGNED" : "REGISTERED",
+        status,
         anonymous: intake.anonymous,
         citizenUserId: r.citizenUserId,
         petitionerName: intake.petitionerName,
@@ -260,73 +332,19 @@ export class PetitionIntake {
         unitId: route.type === "queue" ? null : route.unitId,
         assigneeId: route.type === "person" ? route.personId : null,
         registeredById: r.registeredById,
-        forwardedFromId: r.forwardedFrom?.id ?? null,
+        forwardedFromId: from?.id ?? null,
         intakeKey: r.intakeKey ?? null,
-        createdAt: now,
       },
+      events,
+      attachments: intake.attachments,
+      announcement,
+      now,
     });
-    const from = r.forwardedFrom;
-    const registered = await this.core.addEvent(
-      tx,
-      petition.id,
-      "REGISTERED",
-      r.by,
-      null,
-      {
-        channel: r.channel,
-        ...(from ? { fromOrgId: from.orgId, from: from.orgName, fromNumber: from.number } : {}),
-      },
-      intake.attachments,
-    );
-
-    const params = {
-      number: petition.number,
-      kind: kindParam(petition.kind),
-      due: dueParam(dueAt, this.clock.now(), r.org.timezone),
-    };
-    const actorPersonId = r.by.personId ?? null;
-    if (route.type === "person") {
-      const ev = await this.core.addEvent(tx, petition.id, "ASSIGNED", {}, null, {
-        personId: route.personId,
-        ruleId: route.ruleId,
-      });
-      await notifyPeople(tx, [route.personId], {
-        kind: "petition.assigned",
-        petitionId: petition.id,
-        eventId: ev.id,
-        payload: { key: "petitions:notify.assigned", params, buttons: assigneeButtons(petition.id) },
-      });
-    } else if (route.type === "unit") {
-      const ev = await this.core.addEvent(tx, petition.id, "ROUTED", {}, null, {
-        unitId: route.unitId,
-        ruleId: route.ruleId,
-      });
-      const unit = await tx.unit.findUniqueOrThrow({ where: { id: route.unitId }, select: { name: true } });
-      const heads = await unitHeadsOf(tx, org.id, route.unitId, actorPersonId);
-      const recipients = heads.length > 0 ? heads : await clerksOf(tx, org.id, actorPersonId);
-      await notifyPeople(tx, recipients, {
-        kind: "petition.routed",
-        petitionId: petition.id,
-        eventId: ev.id,
-        payload: {
-          key: "petitions:notify.routedToUnit",
-          params: { ...params, unit: unit.name },
-          buttons: distributeButtons(petition.id),
-        },
-      });
-    } else {
-      await notifyPeople(tx, await clerksOf(tx, org.id, actorPersonId), {
-        kind: "petition.new",
-        petitionId: petition.id,
-        eventId: registered.id,
-        payload: { key: "petitions:notify.newPetition", params, buttons: distributeButtons(petition.id) },
-      });
-    }
     return {
-      id: petition.id,
-      number: petition.number,
-      status: petition.status,
-      receivedAt: petition.receivedAt.toISOString(),
+      id,
+      number,
+      status,
+      receivedAt: r.receivedAt.toISOString(),
       dueAt: dueAt.toISOString(),
       routedTo: route.type,
     };

@@ -5,6 +5,7 @@
  * return the petition's state instead of changing it twice.
  */
 
+import { sqlFor } from "../db/direct.js";
 import type { Actor } from "../directory/actor.js";
 import { type OrgSettings, parseOrgSettings } from "../directory/settings.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
@@ -90,17 +91,24 @@ export class PetitionTx {
     return org;
   }
 
+  /** An active organisation (or "not found") with its intake settings and the topic, if it is one of its active ones. */
   async intakeContext(tx: Tx, orgId: number, topicId: number | null | undefined) {
-    const org = await this.findOrg(tx, orgId, true);
-    const settings = parseOrgSettings(org.settings);
+    const wanted = topicId !== undefined && topicId !== null && isId(topicId) ? topicId : null;
+    const [row] = isId(orgId)
+      ? await sqlFor(tx).query<OrgRow & { topicId: number | null; topicRequiresAddress: boolean | null }>(
+          `SELECT o.id, o.slug, o.name, o."nameEn", o.timezone, o.settings,
+             t.id AS "topicId", t."requiresAddress" AS "topicRequiresAddress"
+           FROM "Organization" o
+           LEFT JOIN "PetitionTopic" t ON t.id = $2::int AND t."orgId" = o.id AND t.active
+           WHERE o.id = $1::int AND o.active`,
+          [orgId, wanted],
+        )
+      : [];
+    if (!row) throw notFound();
+    const { topicId: foundTopic, topicRequiresAddress, ...org } = row;
     const topic =
-      topicId !== undefined && topicId !== null && isId(topicId)
-        ? await tx.petitionTopic.findFirst({
-            where: { id: topicId, orgId, active: true },
-            select: { id: true, requiresAddress: true },
-          })
-        : null;
-    return { org, settings, topic };
+      foundTopic === null ? null : { id: foundTopic, requiresAddress: topicRequiresAddress === true };
+    return { org: org as OrgRow, settings: parseOrgSettings(org.settings), topic };
   }
 
   /** Last day to forward a petition outside competence: receipt + forwardDays. */

@@ -8,7 +8,6 @@ import {
   parseReceivedAt,
   quarterRange,
 } from "../../src/petitions/deadlines.js";
-import { formatRegistrationNumber } from "../../src/petitions/numbering.js";
 import { phoneCountry } from "../../src/petitions/phone.js";
 import { matchingRules } from "../../src/petitions/routing.js";
 import {
@@ -346,12 +345,7 @@ describe("terms in the organisation's time zone (Asia/Ulaanbaatar, UTC+8)", () =
   });
 });
 
-describe("registration numbers and routing order", () => {
-  it("formats ӨГ-2026-000123", () => {
-    expect(formatRegistrationNumber("ӨГ", 2026, 123)).toBe("ӨГ-2026-000123");
-    expect(formatRegistrationNumber("ӨГ", 2026, 1234567)).toBe("ӨГ-2026-1234567");
-  });
-
+describe("routing order", () => {
   it("orders rules by priority, then topic+kind > topic > kind > catch-all", () => {
     const rules = [
       { id: 1, topicId: null, kind: null, unitId: 1, personId: null, priority: 0 },

@@ -41,12 +41,12 @@ describe("a transient database failure leaves the update to be handled again", (
     ).not.toBeNull();
   });
 
-  it("a serialization failure in the petition's transaction: the Submit is kept and registers once", async () => {
+  it("a serialization failure in the petition's registration: the Submit is kept and registers once", async () => {
     const { prisma } = await petitionWorld(db);
     const tb = await createTestBot(db(), { ledger: true });
     const citizen = tb.chat({ id: TG.citizen, first_name: "Bold" });
     await fileWelfarePetition(citizen, { submit: false });
-    faulty.fail(/INSERT INTO "public"."Petition"/, serializationFailure);
+    faulty.fail(/INSERT INTO "Petition"/, serializationFailure);
     await expect(citizen.press("✅ Submit")).rejects.toThrow();
     expect(await prisma.petition.count()).toBe(0);
     expect(citizen.text()).not.toMatch(/went wrong/i);
