@@ -15,6 +15,7 @@
  *   the period's quarters; a measure without quarters is due in every period.
  */
 import type { PeriodKind, ReportingPeriod } from "../generated/prisma/client.js";
+import { sqlFor } from "../db/direct.js";
 import { parseOrgSettings } from "../directory/settings.js";
 import { addDays, localYear, startOfDay, zonedTime } from "../shared/local-time.js";
 import type { Tx, UpsertOutcome } from "../shared/types.js";
@@ -223,17 +224,35 @@ export async function currentPeriod(tx: Tx, orgId: number, now: Date): Promise<C
   // One statement in the usual case: the organisation's calendar with the periods of the
   // years around now (the local year is within one of the UTC year).
   const utcYear = now.getUTCFullYear();
-  const org = await tx.organization.findUniqueOrThrow({
-    where: { id: orgId },
-    select: {
-      id: true,
-      timezone: true,
-      settings: true,
-      periods: { where: { year: { in: [utcYear - 1, utcYear, utcYear + 1] } } },
-    },
-  });
-  const { periods, ...calendar } = org;
-  const year = localYear(now, org.timezone);
+  const rows = await sqlFor(tx).query<
+    CalendarOrg & { [K in keyof ReportingPeriod as `p_${K}`]: ReportingPeriod[K] | null }
+  >(
+    `SELECT o.id, o.timezone, o.settings, p.id AS "p_id", p."orgId" AS "p_orgId", p.year AS "p_year",
+       p.kind::text AS "p_kind", p."opensAt" AS "p_opensAt", p.deadline AS "p_deadline"
+     FROM "Organization" o
+     LEFT JOIN "ReportingPeriod" p ON p."orgId" = o.id AND p.year BETWEEN $2::int AND $3::int
+     WHERE o.id = $1::int
+     ORDER BY p.id`,
+    [orgId, utcYear - 1, utcYear + 1],
+  );
+  const first = rows[0];
+  if (!first) throw new Error(`no organisation ${orgId}`);
+  const calendar: CalendarOrg = { id: first.id, timezone: first.timezone, settings: first.settings };
+  const periods: ReportingPeriod[] = rows.flatMap((r) =>
+    r.p_id === null
+      ? []
+      : [
+          {
+            id: r.p_id,
+            orgId: r.p_orgId!,
+            year: r.p_year!,
+            kind: r.p_kind!,
+            opensAt: r.p_opensAt!,
+            deadline: r.p_deadline!,
+          },
+        ],
+  );
+  const year = localYear(now, calendar.timezone);
   const thisYear = await ensureYear(tx, orgId, year, { org: calendar, periods });
   const candidates = [...periods.filter((p) => p.year !== year), ...thisYear];
   let period = candidates

@@ -3,6 +3,7 @@
  * its entries), reading it and the list of one's reports, the summary before submitting,
  * and submitting it to the head. Filling it in is in ./report-editing.ts.
  */
+import { sqlFor } from "../db/direct.js";
 import type { Actor } from "../directory/actor.js";
 import { getOrgSettings } from "../directory/settings.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
@@ -155,22 +156,27 @@ export class ReportLifecycle {
       period = cur.period;
     }
 
-    const existing = await this.prisma.report.findUnique({
-      where: { personId_periodId: { personId, periodId: period.id } },
-      select: { id: true, status: true },
-    });
+    // The report, if opened before, and the approved plan's measures: one read.
+    const [found] = await sqlFor(this.prisma).query<{
+      existing: { id: number; status: ReportStatus } | null;
+      plan: { id: number; measures: { id: number; quarters: number[] }[] } | null;
+    }>(
+      `SELECT
+         (SELECT json_build_object('id', r.id, 'status', r.status) FROM "Report" r
+          WHERE r."personId" = $1::int AND r."periodId" = $2::int) AS existing,
+         (SELECT json_build_object('id', pl.id, 'measures', COALESCE((
+            SELECT json_agg(json_build_object('id', m.id, 'quarters', m.quarters) ORDER BY g.id, m.id)
+            FROM "Goal" g JOIN "Measure" m ON m."goalId" = g.id WHERE g."planId" = pl.id), '[]'::json))
+          FROM "PerformancePlan" pl
+          WHERE pl."personId" = $1::int AND pl.year = $3::int AND pl.status = 'APPROVED'
+          ORDER BY pl.version DESC LIMIT 1) AS plan`,
+      [personId, period.id, period.year],
+    );
+    const existing = found?.existing;
     if (existing) return { id: existing.id, editable: EDITABLE.includes(existing.status) };
-
-    const plan = await this.prisma.performancePlan.findFirst({
-      where: { personId, year: period.year, status: "APPROVED" },
-      orderBy: { version: "desc" },
-      select: { id: true, goals: { select: { measures: { select: { id: true, quarters: true } } } } },
-    });
+    const plan = found?.plan;
     if (!plan) throw new DomainError("reporting:errors.noApprovedPlan", { year: period.year });
-    const due = plan.goals
-      .flatMap((g) => g.measures)
-      .filter((m) => isDueIn(m.quarters, period.kind))
-      .map((m) => m.id);
+    const due = plan.measures.filter((m) => isDueIn(m.quarters, period.kind)).map((m) => m.id);
     try {
       // The draft and its entries in one statement (one round trip, atomic).
       const rows = await this.prisma.$queryRaw<{ id: number }[]>`
