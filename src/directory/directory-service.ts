@@ -6,6 +6,7 @@
  *
  * Built on a client or a transaction: `new DirectoryService({ prisma: tx })` inside one.
  */
+import { sqlFor } from "../db/direct.js";
 import type { Organization } from "../generated/prisma/client.js";
 import { Role } from "../generated/prisma/enums.js";
 import type { Tx } from "../shared/types.js";
@@ -92,11 +93,10 @@ export class DirectoryService {
 
   /** The organisations citizens can choose, by name. */
   listActiveOrganizations(): Promise<OrganizationSummary[]> {
-    return this.prisma.organization.findMany({
-      where: { active: true },
-      select: { id: true, slug: true, name: true, nameEn: true },
-      orderBy: [{ name: "asc" }, { id: "asc" }],
-    });
+    // Straight through the driver: a citizen's every intake opens with it.
+    return sqlFor(this.prisma).query<OrganizationSummary>(
+      `SELECT id, slug, name, "nameEn" FROM "Organization" WHERE active ORDER BY name, id`,
+    );
   }
 
   async person(personId: number): Promise<PersonView | null> {

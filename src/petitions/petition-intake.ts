@@ -55,12 +55,21 @@ export class PetitionIntake {
 
   /** The organisation's intake rules and topics, for the intake conversation. */
   async intakeOptions(orgId: number): Promise<IntakeOptions> {
-    const org = await this.core.findOrg(this.prisma, orgId, true);
+    // The organisation with its active topics: one statement.
+    type Topic = IntakeOptions["topics"][number];
+    const [org] = isId(orgId)
+      ? await sqlFor(this.prisma).query<OrgRow & { topics: Topic[] | string }>(
+          `SELECT o.id, o.slug, o.name, o."nameEn", o.timezone, o.settings,
+             COALESCE((SELECT json_agg(json_build_object('id', t.id, 'code', t.code, 'name', t.name,
+                  'nameEn', t."nameEn", 'requiresAddress', t."requiresAddress") ORDER BY t.code, t.id)
+                FROM "PetitionTopic" t WHERE t."orgId" = o.id AND t.active), '[]'::json) AS topics
+           FROM "Organization" o WHERE o.id = $1::int AND o.active`,
+          [orgId],
+        )
+      : [];
+    if (!org) throw notFound();
     const settings = parseOrgSettings(org.settings);
-    const topics = await this.prisma.petitionTopic.findMany({
-      where: { orgId, active: true },
-      orderBy: [{ code: "asc" }],
-    });
+    const topics = (typeof org.topics === "string" ? JSON.parse(org.topics) : org.topics) as Topic[];
     return {
       org: { id: org.id, slug: org.slug, name: org.name, nameEn: org.nameEn },
       kinds: ["REQUEST", "COMPLAINT", "SUGGESTION", "CRITICISM", "GRATITUDE"],
@@ -69,13 +78,7 @@ export class PetitionIntake {
       maxAttachments: settings.petitions.maxAttachments,
       textMin: TEXT_MIN,
       textMax: TEXT_MAX,
-      topics: topics.map((t) => ({
-        id: t.id,
-        code: t.code,
-        name: t.name,
-        nameEn: t.nameEn,
-        requiresAddress: t.requiresAddress,
-      })),
+      topics,
     };
   }
 

@@ -323,6 +323,10 @@ describe("petition permissions and state rules", () => {
     ).rejects.toMatchObject({ key: "petitions:errors.tooManyAttachments", params: { max: 5 } });
     const valid = await svc.validateIntake(o.org.id, draft(o.org.id, { phone: "+976 8800 1122" }));
     expect(valid.phone).toBe("+97688001122");
+    // A topic taken out of use is not offered.
+    await db().prisma.petitionTopic.create({
+      data: { orgId: o.org.id, code: "AAA", name: "Хуучин сэдэв", active: false },
+    });
     const options = await svc.intakeOptions(o.org.id);
     expect(options).toMatchObject({
       anonymousKinds: ["SUGGESTION", "GRATITUDE"],
