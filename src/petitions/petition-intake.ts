@@ -58,7 +58,7 @@ export class PetitionIntake {
     // The organisation with its active topics: one statement.
     type Topic = IntakeOptions["topics"][number];
     const [org] = isId(orgId)
-      ? await sqlFor(this.prisma).query<OrgRow & { topics: Topic[] | string }>(
+      ? await sqlFor(this.prisma).query<OrgRow & { topics: Topic[] }>(
           `SELECT o.id, o.slug, o.name, o."nameEn", o.timezone, o.settings,
              COALESCE((SELECT json_agg(json_build_object('id', t.id, 'code', t.code, 'name', t.name,
                   'nameEn', t."nameEn", 'requiresAddress', t."requiresAddress") ORDER BY t.code, t.id)
@@ -69,7 +69,6 @@ export class PetitionIntake {
       : [];
     if (!org) throw notFound();
     const settings = parseOrgSettings(org.settings);
-    const topics = (typeof org.topics === "string" ? JSON.parse(org.topics) : org.topics) as Topic[];
     return {
       org: { id: org.id, slug: org.slug, name: org.name, nameEn: org.nameEn },
       kinds: ["REQUEST", "COMPLAINT", "SUGGESTION", "CRITICISM", "GRATITUDE"],
@@ -78,7 +77,7 @@ export class PetitionIntake {
       maxAttachments: settings.petitions.maxAttachments,
       textMin: TEXT_MIN,
       textMax: TEXT_MAX,
-      topics,
+      topics: org.topics,
     };
   }
 

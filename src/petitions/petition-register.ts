@@ -19,6 +19,7 @@ import type {
 } from "../generated/prisma/enums.js";
 import type { MessagePayload } from "../scheduling/outbox.js";
 import type { Tx } from "../shared/types.js";
+import { filesJson, insertFilesSql } from "./files-sql.js";
 import { nextNumberCte } from "./numbering.js";
 import type { AttachmentInput } from "./validation.js";
 
@@ -116,15 +117,15 @@ export async function writeRegistration(
       RETURNING id
     ),
     f AS (
-      INSERT INTO "PetitionAttachment"
-        ("petitionId", "eventId", kind, "fileId", "fileUniqueId", "fileName", "mimeType", size, "createdAt")
-      SELECT p.id, ${$(w.events[0]?.id ?? null, "int")}, r.kind::"FileKind", r."fileId", r."fileUniqueId",
-        r."fileName", r."mimeType", r.size, ${now}
-      FROM p, ROWS FROM (jsonb_to_recordset(${$(JSON.stringify(w.attachments.map(fileRow)), "jsonb")})
-          AS (kind text, "fileId" text, "fileUniqueId" text, "fileName" text, "mimeType" text, size int))
-        WITH ORDINALITY AS r(kind, "fileId", "fileUniqueId", "fileName", "mimeType", size, n)
-      WHERE EXISTS (SELECT 1 FROM e)
-      ORDER BY r.n
+      ${insertFilesSql(
+        {
+          petitionId: "p.id",
+          eventId: $(w.events[0]?.id ?? null, "int"),
+          files: $(filesJson(w.attachments), "jsonb"),
+          createdAt: now,
+        },
+        "p",
+      )}
     ),
     m AS (
       INSERT INTO "Notification" ("userId", kind, "dedupeKey", payload, "notBefore", "createdAt")
@@ -142,15 +143,4 @@ export async function writeRegistration(
   const [row] = await sqlFor(tx).query<{ number: string }>(sql, args);
   if (!row) throw new Error("the petition's registration wrote no row");
   return { number: row.number };
-}
-
-function fileRow(f: AttachmentInput) {
-  return {
-    kind: f.kind,
-    fileId: f.fileId,
-    fileUniqueId: f.fileUniqueId ?? null,
-    fileName: f.fileName ?? null,
-    mimeType: f.mimeType ?? null,
-    size: f.size ?? null,
-  };
 }

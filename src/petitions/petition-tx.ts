@@ -16,6 +16,7 @@ import { DomainError } from "../shared/errors.js";
 import { DEFAULT_TIME_ZONE } from "../shared/local-time.js";
 import type { Tx } from "../shared/types.js";
 import { dueDateFor } from "./deadlines.js";
+import { filesJson, insertFilesSql } from "./files-sql.js";
 import { denyReason, isOpen, type StaffAction, type StaffActor, staffScope } from "./permissions.js";
 import type { AttachmentInput, FieldResult, IntakeField } from "./validation.js";
 import { FACTS_INCLUDE, factsOf, type PetitionWithFacts } from "./views.js";
@@ -138,26 +139,18 @@ export class PetitionTx {
       },
     });
     if (attachments.length > 0) {
-      // One plain statement: Prisma compiles a new query plan for every createMany.
-      const rows = JSON.stringify(
-        attachments.map((a) => ({
-          kind: a.kind,
-          fileId: a.fileId,
-          fileUniqueId: a.fileUniqueId ?? null,
-          fileName: a.fileName ?? null,
-          mimeType: a.mimeType ?? null,
-          size: a.size ?? null,
-        })),
+      await tx.$executeRawUnsafe(
+        insertFilesSql({
+          petitionId: "$1::int",
+          eventId: "$2::int",
+          files: "$3::jsonb",
+          createdAt: "($4::timestamptz AT TIME ZONE 'UTC')",
+        }),
+        petitionId,
+        ev.id,
+        filesJson(attachments),
+        now.toISOString(),
       );
-      await tx.$executeRaw`
-        INSERT INTO "PetitionAttachment"
-          ("petitionId", "eventId", kind, "fileId", "fileUniqueId", "fileName", "mimeType", size, "createdAt")
-        SELECT ${petitionId}, ${ev.id}, r.kind::"FileKind", r."fileId", r."fileUniqueId", r."fileName", r."mimeType",
-               r.size, ${now}
-        FROM ROWS FROM (jsonb_to_recordset(${rows}::jsonb)
-          AS (kind text, "fileId" text, "fileUniqueId" text, "fileName" text, "mimeType" text, size integer))
-          WITH ORDINALITY AS r(kind, "fileId", "fileUniqueId", "fileName", "mimeType", size, n)
-        ORDER BY r.n`;
     }
     return ev;
   }

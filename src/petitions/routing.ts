@@ -77,7 +77,7 @@ export async function routeAndReserve(
   orgId: number,
   petition: { topicId: number | null; kind: PetitionKind },
 ): Promise<{ route: RouteTarget; ids: ReservedIds }> {
-  const [row] = await sqlFor(tx).query<{ petitionId: number; e1: number; e2: number; rules: unknown }>(
+  const [row] = await sqlFor(tx).query<{ petitionId: number; e1: number; e2: number; rules: RuleRow[] }>(
     `SELECT nextval(pg_get_serial_sequence('"Petition"', 'id'))::int AS "petitionId",
        nextval(pg_get_serial_sequence('"PetitionEvent"', 'id'))::int AS e1,
        nextval(pg_get_serial_sequence('"PetitionEvent"', 'id'))::int AS e2,
@@ -92,10 +92,9 @@ export async function routeAndReserve(
     [orgId],
   );
   if (!row) throw new Error("routing read returned no row");
-  const rules = (typeof row.rules === "string" ? JSON.parse(row.rules) : row.rules) as RuleRow[];
   const [first, second] = [Number(row.e1), Number(row.e2)].sort((a, b) => a - b) as [number, number];
   return {
-    route: routeBy(rules, orgId, petition),
+    route: routeBy(row.rules, orgId, petition),
     ids: { petitionId: Number(row.petitionId), eventIds: [first, second] },
   };
 }
