@@ -212,7 +212,7 @@ export async function actorForUser(tx: Tx, userId: number, superAdminIds: readon
 }
 
 export async function setLocale(tx: Tx, userId: number, locale: string): Promise<void> {
-  await tx.user.update({ where: { id: userId }, data: { locale } });
+  await sqlFor(tx).query(`UPDATE "User" SET locale = $2::text WHERE id = $1::int`, [userId, locale]);
 }
 
 /** Remembers the organisation a citizen came for (t.me/<bot>?start=org_<slug>). */
@@ -240,19 +240,23 @@ export async function greetingFor(
   actor: Actor,
   user: { preferredOrgId: number | null },
 ): Promise<Greeting> {
+  // One statement straight through the driver: every /start and /menu greets.
+  const sql = sqlFor(tx);
   if (actor.personId !== null) {
-    const person = await tx.person.findUniqueOrThrow({
-      where: { id: actor.personId },
-      select: { fullName: true, org: { select: { name: true } } },
-    });
-    return { kind: "staff", name: person.fullName, org: person.org.name };
+    const [person] = await sql.query<{ name: string; org: string }>(
+      `SELECT p."fullName" AS name, o.name AS org
+       FROM "Person" p JOIN "Organization" o ON o.id = p."orgId" WHERE p.id = $1::int`,
+      [actor.personId],
+    );
+    if (!person) throw new Error(`no person ${actor.personId}`);
+    return { kind: "staff", name: person.name, org: person.org };
   }
-  const org = user.preferredOrgId
-    ? await tx.organization.findFirst({
-        where: { id: user.preferredOrgId, active: true },
-        select: { name: true },
-      })
-    : null;
-  const emptyDeployment = (actor.superAdmin || !org) && (await tx.organization.count()) === 0;
-  return { kind: "citizen", org: org?.name ?? null, emptyDeployment };
+  const [found] = await sql.query<{ org: string | null; none: boolean }>(
+    `SELECT (SELECT name FROM "Organization" WHERE id = $1::int AND active) AS org,
+       NOT EXISTS (SELECT 1 FROM "Organization") AS none`,
+    [user.preferredOrgId],
+  );
+  const org = found?.org ?? null;
+  const emptyDeployment = (actor.superAdmin || org === null) && found?.none === true;
+  return { kind: "citizen", org, emptyDeployment };
 }

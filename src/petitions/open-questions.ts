@@ -4,6 +4,7 @@
  * a message the citizen types in the chat is their reply to it (with several open, the
  * citizen says which petition it is for).
  */
+import { sqlFor } from "../db/direct.js";
 import type { Tx } from "../shared/types.js";
 import { OPEN_STATUSES } from "./permissions.js";
 
@@ -19,34 +20,32 @@ export interface OpenQuestion {
 /** The citizen's open questions, the most recent first. */
 export async function openQuestionsFor(tx: Tx, userId: number): Promise<OpenQuestion[]> {
   if (!Number.isInteger(userId) || userId <= 0) return [];
-  const petitions = await tx.petition.findMany({
-    where: {
-      citizenUserId: userId,
-      status: { in: OPEN_STATUSES },
-      events: { some: { type: "QUESTION" } },
-    },
-    select: {
-      id: true,
-      number: true,
-      events: {
-        where: { type: { in: ["QUESTION", "REPLY"] } },
-        orderBy: { id: "desc" },
-        take: 1,
-        select: { id: true, type: true, note: true, createdAt: true },
-      },
-    },
-  });
-  const open: OpenQuestion[] = [];
-  for (const p of petitions) {
-    const last = p.events[0];
-    if (last?.type !== "QUESTION") continue;
-    open.push({
-      petitionId: p.id,
-      number: p.number,
-      question: last.note ?? "",
-      askedAt: last.createdAt.toISOString(),
-      eventId: last.id,
-    });
-  }
-  return open.sort((a, b) => b.eventId - a.eventId);
+  // One statement straight through the driver: every message a citizen types outside a
+  // conversation asks it. A petition's latest question or reply: open when a question.
+  const rows = await sqlFor(tx).query<{
+    petitionId: number;
+    number: string;
+    eventId: number;
+    note: string | null;
+    createdAt: Date;
+  }>(
+    `SELECT p.id AS "petitionId", p.number, e.id AS "eventId", e.note, e."createdAt"
+     FROM "Petition" p
+     CROSS JOIN LATERAL (
+       SELECT x.id, x.type, x.note, x."createdAt" FROM "PetitionEvent" x
+       WHERE x."petitionId" = p.id AND x.type IN ('QUESTION', 'REPLY')
+       ORDER BY x.id DESC LIMIT 1) e
+     WHERE p."citizenUserId" = $1::int
+       AND p.status::text IN (SELECT jsonb_array_elements_text($2::jsonb))
+       AND e.type = 'QUESTION'
+     ORDER BY e.id DESC`,
+    [userId, JSON.stringify(OPEN_STATUSES)],
+  );
+  return rows.map((r) => ({
+    petitionId: r.petitionId,
+    number: r.number,
+    question: r.note ?? "",
+    askedAt: r.createdAt.toISOString(),
+    eventId: r.eventId,
+  }));
 }
