@@ -11,6 +11,7 @@ import { PrismaClient } from "../generated/prisma/client.js";
 import { withDirectSql } from "./direct.js";
 import { acquireFolderLock } from "./folder-lock.js";
 import { applyMigrations } from "./schema-engine.js";
+import { StatementNames } from "./statement-names.js";
 
 export type * from "../generated/prisma/client.js";
 export { Prisma, PrismaClient } from "../generated/prisma/client.js";
@@ -52,20 +53,27 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
   const migrate = opts.migrate ?? true;
   if (opts.url) {
     const { PrismaPg } = await import("@prisma/adapter-pg");
-    const factory = new PrismaPg({
-      connectionString: opts.url,
-      max: opts.poolSize ?? DEFAULT_POOL_SIZE,
-      // A query never waits forever for a connection: a full pool is a transient failure.
-      connectionTimeoutMillis: 10_000,
-    });
-    const applied = migrate ? await applyMigrations(factory) : [];
+    // Each statement prepared once per connection (db/statement-names.ts).
+    const names = new StatementNames();
+    const pg = new PrismaPg(
+      {
+        connectionString: opts.url,
+        max: opts.poolSize ?? DEFAULT_POOL_SIZE,
+        // A query never waits forever for a connection: a full pool is a transient failure.
+        connectionTimeoutMillis: 10_000,
+      },
+      { statementNameGenerator: names.generate },
+    );
+    const applied = migrate ? await applyMigrations(pg) : [];
+    const factory = names.wrap(pg);
     const prisma = clientOf(opts.wrapAdapter ? opts.wrapAdapter(factory) : factory);
     return { prisma, engine: "postgres", applied, close: () => prisma.$disconnect() };
   }
 
-  const [{ PGlite }, { PrismaPGlite }] = await Promise.all([
+  const [{ PGlite }, { PrismaPGlite }, { preparedClient }] = await Promise.all([
     import("@electric-sql/pglite"),
     import("pglite-prisma-adapter"),
+    import("./pglite-prepared.js"),
   ]);
   const startParams = opts.sharedBuffers
     ? { startParams: [...PGlite.defaultStartParams, "-c", `shared_buffers=${opts.sharedBuffers}`] }
@@ -82,7 +90,8 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
   }
   try {
     await pglite.waitReady;
-    const factory = new PrismaPGlite(pglite);
+    // Each statement prepared once and planned by the plan cache (db/pglite-prepared.ts).
+    const factory = new PrismaPGlite(preparedClient(pglite));
     const applied = migrate ? await applyMigrations(factory) : [];
     // PGlite learns the array types (e.g. "Role"[]) when it opens: types the migrations just
     // created must be read again, or array parameters (`roles: { has }`) are sent malformed.

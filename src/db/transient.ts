@@ -61,7 +61,7 @@ const TRANSIENT_SYSCALL = new Set([
 ]);
 
 const TRANSIENT_MESSAGE =
-  /too many clients|remaining connection slots|connection terminated|terminating connection|connection (?:refused|reset|closed)|could not serialize access|deadlock detected|timeout exceeded when trying to connect|canceling statement due to statement timeout|server closed the connection|the database system is (?:starting up|shutting down|in recovery)|transaction already closed|Client has encountered a connection error/i;
+  /cached plan must not change result type|too many clients|remaining connection slots|connection terminated|terminating connection|connection (?:refused|reset|closed)|could not serialize access|deadlock detected|timeout exceeded when trying to connect|canceling statement due to statement timeout|server closed the connection|the database system is (?:starting up|shutting down|in recovery)|transaction already closed|Client has encountered a connection error/i;
 
 function codeIsTransient(code: unknown): boolean {
   if (typeof code !== "string") return false;
@@ -95,6 +95,17 @@ export function isUniqueViolation(err: unknown): boolean {
       o.code === "23505" ||
       o.originalCode === "23505" ||
       o.kind === "UniqueConstraintViolation",
+  );
+}
+
+/**
+ * True when a prepared statement's plan went stale: a table it reads changed its columns
+ * since it was prepared (db/statement-names.ts prepares it again).
+ */
+export function isStalePlan(err: unknown): boolean {
+  return someCause(
+    err,
+    (o) => typeof o.message === "string" && o.message.includes("cached plan must not change result type"),
   );
 }
 

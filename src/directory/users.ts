@@ -3,7 +3,7 @@
  * (through an invite); citizens are not.
  */
 import { sqlFor } from "../db/direct.js";
-import type { User } from "../generated/prisma/client.js";
+import { Prisma, type User } from "../generated/prisma/client.js";
 import type { ChatChannel, Role } from "../generated/prisma/enums.js";
 import type { Tx } from "../shared/types.js";
 import type { Actor } from "./actor.js";
@@ -69,18 +69,31 @@ export type ChatUserRow = Record<string, unknown>;
  * every update starts here).
  */
 async function findUser(tx: Tx, who: ChatIdentity, alongside?: Alongside): Promise<UserWithPerson | null> {
-  // Straight through the driver when the client is not a transaction. The same columns as
-  // albabot_chat_user, which the statement taking the chat's lock reads (middlewares/chat-lock.ts).
-  const rows = await sqlFor(tx).query<ChatUserRow>(
-    `SELECT u.*, p.id AS "pId", p."orgId" AS "pOrgId", p."unitId" AS "pUnitId", p.roles::text[] AS "pRoles",
-       p.active AS "pActive", p."fullName" AS "pFullName",
-       CASE WHEN $3::text IS NULL THEN NULL ELSE (SELECT c.value FROM "ConversationState" c WHERE c.key = $3) END AS "convValue",
-       CASE WHEN $4::text[] IS NULL THEN NULL ELSE EXISTS (SELECT 1 FROM "Petition" x WHERE x."citizenUserId" = u.id AND x.status::text = ANY ($4::text[])) END AS "petitionIn"
-     FROM "User" u LEFT JOIN "Person" p ON p.id = u."personId"
-     WHERE u.channel = $1::"ChatChannel" AND u."externalId" = $2`,
-    chatUserArgs(who, alongside),
-  );
+  // Straight through the driver when the client is not a transaction.
+  const query = chatUserQuery(chatUserArgs(who, alongside));
+  const rows = await sqlFor(tx).query<ChatUserRow>(query.text, query.values);
   return userOfRow(rows[0], alongside);
+}
+
+/**
+ * The user of a chat identity with their person and what `alongside` asks for, by the
+ * arguments of `chatUserArgs`: findUser's statement, and a fragment for a statement that
+ * reads the user with other work (an update's claim: middlewares/dedupe.ts), there only
+ * when `run` holds. The same columns as the database function albabot_chat_user, which the
+ * statement taking a chat's lock on PostgreSQL reads (middlewares/chat-lock.ts); a plain
+ * query is prepared and planned once with its statement, the function's body every time.
+ */
+export function chatUserQuery(args: unknown[], run: Prisma.Sql = Prisma.sql`true`): Prisma.Sql {
+  const [channel, externalId, conversationKey, statuses] = args;
+  return Prisma.sql`SELECT u.*, p.id AS "pId", p."orgId" AS "pOrgId", p."unitId" AS "pUnitId", p.roles::text[] AS "pRoles",
+       p.active AS "pActive", p."fullName" AS "pFullName",
+       CASE WHEN ${conversationKey}::text IS NULL THEN NULL
+            ELSE (SELECT c.value FROM "ConversationState" c WHERE c.key = ${conversationKey}::text) END AS "convValue",
+       CASE WHEN ${statuses}::text[] IS NULL THEN NULL
+            ELSE EXISTS (SELECT 1 FROM "Petition" x
+                         WHERE x."citizenUserId" = u.id AND x.status::text = ANY (${statuses}::text[])) END AS "petitionIn"
+     FROM "User" u LEFT JOIN "Person" p ON p.id = u."personId"
+     WHERE ${run} AND u.channel = ${channel}::"ChatChannel" AND u."externalId" = ${externalId}::text`;
 }
 
 const USER_TIMES = ["unreachableAt", "lastInboundAt", "createdAt", "lastSeenAt"] as const;

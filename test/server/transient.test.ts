@@ -24,7 +24,8 @@ describe("a transient database failure leaves the update to be handled again", (
   it("the user cannot be loaded (too many clients): no error reply, not done, handled on the retry", async () => {
     const tb = await createTestBot(db(), { ledger: true });
     const update = textUpdate(7001, "/help", 7001);
-    faulty.fail(/"User"/);
+    // The user's creation (a new user; a known one is read with the claim).
+    faulty.fail(/INSERT INTO "User"/);
     await expect(tb.handle(update)).rejects.toThrow(/TooManyConnections|too many/i);
     expect(faulty.failures).toBeGreaterThan(0);
     expect(botMessages(tb.emulator, 7001)).toEqual([]);

@@ -49,6 +49,7 @@ import {
   type UpdateFaults,
 } from "./unfinished.js";
 import { setPreloadedUser } from "./user.js";
+import { chatUserQuery } from "../../directory/users.js";
 
 export interface UpdateLedgerOptions {
   prisma: PrismaClient;
@@ -114,14 +115,12 @@ export class UpdateLedger {
     let rows: Row[];
     if (opts.checkOrder && chatKey !== undefined) {
       const earlier = this.earlierUnfinished(chatKey, update.update_id);
-      const [channel, externalId, conversationKey, statuses] = opts.preload ?? [];
       rows = await this.rows<Row>(
         opts.preload
           ? Prisma.sql`
               WITH c AS (${insert}), l AS MATERIALIZED (SELECT c."attempts", ${earlier} AS "earlier" FROM c)
               SELECT u.*, l."attempts", l."earlier" FROM l
-              LEFT JOIN LATERAL albabot_chat_user(NOT l."earlier", ${channel}, ${externalId}, ${conversationKey},
-                ${statuses}::text[]) u ON true`
+              LEFT JOIN LATERAL (${chatUserQuery(opts.preload, Prisma.sql`NOT l."earlier"`)}) u ON true`
           : Prisma.sql`WITH c AS (${insert}) SELECT c."attempts", ${earlier} AS "earlier" FROM c`,
       );
     } else {
