@@ -80,8 +80,9 @@ async function findUser(tx: Tx, who: ChatIdentity, alongside?: Alongside): Promi
  * arguments of `chatUserArgs`: findUser's statement, and a fragment for a statement that
  * reads the user with other work (an update's claim: middlewares/dedupe.ts), there only
  * when `run` holds. The same columns as the database function albabot_chat_user, which the
- * statement taking a chat's lock on PostgreSQL reads (middlewares/chat-lock.ts); a plain
- * query is prepared and planned once with its statement, the function's body every time.
+ * statement taking a chat's lock on PostgreSQL reads on a snapshot of its own, after the
+ * lock (middlewares/chat-lock.ts). Without a lock (PGlite, one process) the plain query is
+ * read in the claim's statement and planned with it.
  */
 export function chatUserQuery(args: unknown[], run: Prisma.Sql = Prisma.sql`true`): Prisma.Sql {
   const [channel, externalId, conversationKey, statuses] = args;
