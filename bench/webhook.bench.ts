@@ -3,7 +3,8 @@
  *
  * albabot (`src/main.ts` with BOT_MODE=webhook) and the reference bot (bench/reference/main.ts:
  * grammY `webhookCallback` + Prisma, one INSERT and one reply per update) run as child
- * processes, one at a time, interleaved (albabot, reference, albabot, reference, …,
+ * processes, each from its bundle as `npm start` runs the bot (scripts/bundle.mjs), one at
+ * a time, interleaved (albabot, reference, albabot, reference, …,
  * BENCH_WEBHOOK_ROUNDS rounds, default 3), on PostgreSQL (when reachable) and on PGlite
  * (BENCH_WEBHOOK_ENGINES=PostgreSQL or PGlite picks one).
  * Each run gets a fresh copy of one seeded database (officials with plans of several
@@ -33,12 +34,14 @@ import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { cpus, loadavg, tmpdir } from "node:os";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 import { PGlite } from "@electric-sql/pglite";
 import autocannon from "autocannon";
 import pg from "pg";
 import { openDatabase } from "../src/db/index.js";
 import { PROJECT_ROOT } from "../src/db/schema-engine.js";
 import { BotApiEmulator, EMULATED_BOT } from "../src/sandbox/bot-api-emulator.js";
+import { bundleFor } from "../scripts/bundle.mjs";
 import { printTable, uniqueDatabaseName } from "./support/databases.js";
 import { MEASURES_PER_PLAN, promptOf, ReplayUpdates, seedOfficialsSql } from "./webhook-updates.js";
 
@@ -162,11 +165,21 @@ interface Instance {
   statementsFile: string;
 }
 
+/** The bundle a process of the benchmark runs (built once, then reused while its files are unchanged). */
+async function bundled(entry: string): Promise<string> {
+  const file = await bundleFor(entry, "bench", "BENCH_BUNDLE");
+  if (!file) throw new Error(`${entry} could not be bundled (esbuild)`);
+  return file;
+}
+
 async function startInstance(kind: BotKind, env: Record<string, string>, workDir: string): Promise<Instance> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const statementsFile = path.join(workDir, `statements-${port}`);
-  const entry = kind === "albabot" ? "src/main.ts" : "bench/reference/main.ts";
+  const [entry, counter] = await Promise.all([
+    bundled(kind === "albabot" ? "src/main.ts" : "bench/reference/main.ts"),
+    bundled("bench/support/count-statements.ts"),
+  ]);
   const child = spawn(
     process.execPath,
     [
@@ -175,9 +188,7 @@ async function startInstance(kind: BotKind, env: Record<string, string>, workDir
         ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`]
         : []),
       "--import",
-      "tsx",
-      "--import",
-      "./bench/support/count-statements.ts",
+      pathToFileURL(counter).href,
       entry,
     ],
     {
