@@ -473,6 +473,39 @@ describe("a citizen files a petition", () => {
     expect(await prisma.petition.count()).toBe(0);
   });
 
+  it("each step runs in a conversation of its own: the stored state holds one step, whatever came before it", async () => {
+    const { prisma, chats } = await petitionWorld(db);
+    const c = chats.citizen;
+    const stored = async () => (await prisma.conversationState.findMany()).map((r) => r.value).join("");
+    await c.send("/new");
+    await c.press("Aimag Governor's Office");
+    const early = await stored();
+    expect(early).toContain("continued");
+    await c.press("Request");
+    await c.press("Social welfare");
+    await c.send(PETITION_TEXT);
+    await c.press("➡️ No attachments");
+    await c.send("B. Bold");
+    await c.shareContact("+97699112233");
+    const late = await stored();
+    expect(c.text()).toContain("Do you agree?");
+    // The draft grew by the text, the name and the phone; the log did not grow with the steps.
+    expect(late.length).toBeLessThan(early.length + PETITION_TEXT.length + 600);
+    expect((late.match(/"payload":"wait"/g) ?? []).length).toBeLessThanOrEqual(2);
+    // Back still leads through the steps answered in earlier conversations.
+    await c.press("⬅️ Back");
+    expect(c.text()).toContain("Your phone number");
+    await c.press("⬅️ Back");
+    expect(c.text()).toContain("Your full name");
+    await c.send("B. Bold");
+    await c.shareContact("+97699112233");
+    await c.press("✅ I agree");
+    await c.press("✅ Submit");
+    expect(c.text()).toMatch(/Registration number/);
+    expect(await prisma.petition.count()).toBe(1);
+    expect(await stored()).toBe("");
+  });
+
   it("in Mongolian", async () => {
     const { prisma, chats } = await petitionWorld(db, { citizenLocale: "mn" });
     const c = chats.citizen;

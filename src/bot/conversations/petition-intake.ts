@@ -25,6 +25,7 @@ import {
   navResult,
   petitionSummaryLines,
   runSteps,
+  type StepPosition,
   type StepResult,
   sendMarkup,
 } from "./petition-steps.js";
@@ -61,6 +62,31 @@ interface Draft {
   consent: boolean;
 }
 
+/**
+ * Where an intake stands between two steps: what the next conversation needs to go on
+ * (`Kit.continueAs`). Each step runs in a conversation of its own, so an update replays the
+ * step in progress only, and the stored state holds one step's log.
+ */
+interface IntakeSnapshot {
+  draft: Draft;
+  opts: IntakeOptions | null;
+  orgs: OrganizationChoice[];
+  orgFixed: boolean;
+  jumps: number;
+  /** The first conversation's id: the intake's key, one petition however often "Submit" arrives. */
+  intakeId: string;
+  position: StepPosition<Step>;
+}
+
+/**
+ * How the intake is entered: `{}` to begin (each step then continues as a new
+ * conversation), `{ continued }` to go on. An intake entered without it (begun before
+ * steps continued as new conversations) runs whole in one conversation, as it began.
+ */
+export interface IntakeStart {
+  continued?: IntakeSnapshot;
+}
+
 /** The service's field → the step that asks it. */
 const FIELD_STEP: Partial<Record<string, Step>> = {
   org: "org",
@@ -75,10 +101,15 @@ const FIELD_STEP: Partial<Record<string, Step>> = {
   consent: "consent",
 };
 
-export async function intakeConversation(conversation: BotConversation, _ctx: ConvContext) {
+export async function intakeConversation(
+  conversation: BotConversation,
+  _ctx: ConvContext,
+  start?: IntakeStart,
+) {
   const kit = await makeKit(conversation, INTAKE_NAME);
   const { t, locale } = kit;
-  const d: Draft = {
+  const resumed = start?.continued;
+  const d: Draft = resumed?.draft ?? {
     orgId: null,
     kind: null,
     topicId: null,
@@ -90,29 +121,38 @@ export async function intakeConversation(conversation: BotConversation, _ctx: Co
     address: null,
     consent: false,
   };
-  let opts: IntakeOptions | null = null;
+  let opts: IntakeOptions | null = resumed?.opts ?? null;
+  let jumps = resumed?.jumps ?? 0;
+  const intakeId = resumed?.intakeId ?? kit.instanceId;
 
   const loadOptions = (orgId: number) => kit.call((s) => s.petitions.intakeOptions(orgId));
 
-  // An organisation chosen by a ?start=org_<slug> link (it can still be changed), or the only one there is.
-  let orgs: OrganizationChoice[] = await kit.call((_s, outer) => intakeOrganizations(outer.deps.prisma));
-  const orgFixed = orgs.length === 1;
-  const preferred = await kit.call(async (_s, outer) => outer.user.preferredOrgId ?? null);
-  if (preferred !== null) {
-    opts = await loadOptions(preferred).catch((err) => {
-      if (err instanceof DomainError) return null;
-      throw err;
-    });
-  }
-  if (!opts) {
-    if (orgs.length === 0) return kit.say(t("petitionsBot:intake.noOrganizations"));
-    if (orgFixed) opts = await loadOptions((orgs[0] as OrganizationChoice).id);
-  }
-  if (opts) {
-    d.orgId = opts.org.id;
-    await kit.say(t("petitionsBot:intake.introOrg", { org: nameIn(locale, opts.org) }));
+  let orgs: OrganizationChoice[];
+  let orgFixed: boolean;
+  if (resumed) {
+    orgs = resumed.orgs;
+    orgFixed = resumed.orgFixed;
   } else {
-    await kit.say(t("petitionsBot:intake.intro"));
+    // An organisation chosen by a ?start=org_<slug> link (it can still be changed), or the only one there is.
+    orgs = await kit.call((_s, outer) => intakeOrganizations(outer.deps.prisma));
+    orgFixed = orgs.length === 1;
+    const preferred = await kit.call(async (_s, outer) => outer.user.preferredOrgId ?? null);
+    if (preferred !== null) {
+      opts = await loadOptions(preferred).catch((err) => {
+        if (err instanceof DomainError) return null;
+        throw err;
+      });
+    }
+    if (!opts) {
+      if (orgs.length === 0) return kit.say(t("petitionsBot:intake.noOrganizations"));
+      if (orgFixed) opts = await loadOptions((orgs[0] as OrganizationChoice).id);
+    }
+    if (opts) {
+      d.orgId = opts.org.id;
+      await kit.say(t("petitionsBot:intake.introOrg", { org: nameIn(locale, opts.org) }));
+    } else {
+      await kit.say(t("petitionsBot:intake.intro"));
+    }
   }
 
   const topic = () => opts?.topics.find((x) => x.id === d.topicId) ?? null;
@@ -167,7 +207,6 @@ export async function intakeConversation(conversation: BotConversation, _ctx: Co
     return { goto: "summary" };
   }
 
-  let jumps = 0;
   async function run(step: Step, nav: Nav[], editing: boolean): Promise<StepResult<Step>> {
     switch (step) {
       case "org": {
@@ -302,7 +341,7 @@ export async function intakeConversation(conversation: BotConversation, _ctx: Co
         s.petitions.submitFromCitizen(
           outer.user.id,
           { ...draft(), orgId, consent: true },
-          { intakeKey: kit.instanceId && `intake:${kit.instanceId}` },
+          { intakeKey: intakeId && `intake:${intakeId}` },
         ),
       );
     } catch (err) {
@@ -335,9 +374,20 @@ export async function intakeConversation(conversation: BotConversation, _ctx: Co
     order: STEPS,
     summary: "summary",
     // Linked to an organisation: begin with the kind; Back still leads to the choice.
-    ...(opts !== null ? { start: "kind" as const } : {}),
+    ...(resumed ? { resume: resumed.position } : opts !== null ? { start: "kind" as const } : {}),
     applies,
     run: (step, how) => run(step, how.nav, how.editing),
+    ...(start
+      ? {
+          between: async (position: StepPosition<Step>) => {
+            const next: IntakeStart = {
+              continued: { draft: d, opts, orgs, orgFixed, jumps, intakeId, position },
+            };
+            await kit.continueAs(INTAKE, next);
+            return true;
+          },
+        }
+      : {}),
   });
   if (outcome === "cancel") {
     await sendMarkup(kit, t("petitionsBot:intake.cancelled"), { remove_keyboard: true });

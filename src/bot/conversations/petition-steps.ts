@@ -35,29 +35,49 @@ import type { Answer, Kit, Nav } from "./kit.js";
  */
 export type StepResult<S extends string> = "next" | "back" | "cancel" | "done" | { goto: S };
 
+/** Where a step machine stands between two steps: the step to ask next and how it got there. */
+export interface StepPosition<S extends string> {
+  at: S;
+  /** The steps answered on the way, for Back. */
+  trail: S[];
+  /** Editing from the summary: the step returns to the summary. */
+  editing: boolean;
+}
+
 export interface StepMachine<S extends string> {
   order: readonly S[];
   summary: S;
   /** Where to begin when earlier steps are already answered (they stay reachable with Back). */
   start?: S;
+  /** Where to go on from (a dialogue continued as a new conversation): instead of `start`. */
+  resume?: StepPosition<S>;
   applies(step: S): boolean;
   run(step: S, how: { nav: Nav[]; editing: boolean }): Promise<StepResult<S>>;
+  /**
+   * Called between two steps with where the machine stands. True ends the run there
+   * ("continued"): the caller goes on from that position in a new conversation
+   * (`Kit.continueAs`), so each update replays the step in progress, not all before it.
+   */
+  between?(position: StepPosition<S>): Promise<boolean>;
 }
 
 /** Runs the steps in order with back, edit and jump; resolves how the dialogue ended. */
-export async function runSteps<S extends string>(m: StepMachine<S>): Promise<"cancel" | "done"> {
-  const trail: S[] = [];
-  let editing = false;
+export async function runSteps<S extends string>(
+  m: StepMachine<S>,
+): Promise<"cancel" | "done" | "continued"> {
+  const trail: S[] = [...(m.resume?.trail ?? [])];
+  let editing = m.resume?.editing ?? false;
   const nextAfter = (step: S): S => {
     const i = m.order.indexOf(step);
     return m.order.slice(i + 1).find((s) => m.applies(s)) ?? m.summary;
   };
-  let at: S = m.order.find((s) => m.applies(s)) ?? m.summary;
-  if (m.start !== undefined && m.applies(m.start)) {
+  let at: S = m.resume?.at ?? m.order.find((s) => m.applies(s)) ?? m.summary;
+  if (!m.resume && m.start !== undefined && m.applies(m.start)) {
     trail.push(...m.order.slice(0, m.order.indexOf(m.start)).filter((s) => m.applies(s)));
     at = m.start;
   }
-  for (;;) {
+  for (let first = true; ; first = false) {
+    if (!first && m.between && (await m.between({ at, trail: [...trail], editing }))) return "continued";
     const canBack = (editing && at !== m.summary) || trail.some((s) => m.applies(s));
     const result = await m.run(at, { nav: canBack ? ["back", "cancel"] : ["cancel"], editing });
     if (result === "cancel" || result === "done") return result;

@@ -14,7 +14,12 @@ import {
   TYPED_REPLY_NAME,
 } from "../conversations/petition-citizen.js";
 import { type OpenQuestion, openQuestionsFor } from "../../petitions/open-questions.js";
-import { INTAKE, INTAKE_NAME, intakeConversation } from "../conversations/petition-intake.js";
+import {
+  INTAKE,
+  INTAKE_NAME,
+  type IntakeStart,
+  intakeConversation,
+} from "../conversations/petition-intake.js";
 import { enterConversation } from "../conversations/kit.js";
 import { petitionIdFrom } from "../conversations/petition-steps.js";
 import { createConversation } from "@grammyjs/conversations";
@@ -43,8 +48,9 @@ function idOf(ctx: BotContext): number {
 
 // ─────────────────────────── filing ───────────────────────────
 
-feature.command("new", (ctx) => enterConversation(ctx, INTAKE, INTAKE_NAME));
-feature.callbackQuery("pc:new", (ctx) => enterConversation(ctx, INTAKE, INTAKE_NAME));
+const begin: IntakeStart = {};
+feature.command("new", (ctx) => enterConversation(ctx, INTAKE, INTAKE_NAME, begin));
+feature.callbackQuery("pc:new", (ctx) => enterConversation(ctx, INTAKE, INTAKE_NAME, begin));
 
 /** A contact shared when no petition asks for it (e.g. after /cancel): take the button away. */
 feature.on("message:contact", async (ctx) => {
