@@ -6,7 +6,13 @@ import { connect } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { createLogger } from "../../src/logger.js";
 import { Metrics } from "../../src/server/metrics.js";
-import { createWebhookApp, RefusalLog, SECRET_HEADER, webhookListener } from "../../src/server/webhook.js";
+import {
+  createWebhookApp,
+  RefusalLog,
+  SECRET_HEADER,
+  secretMatches,
+  webhookListener,
+} from "../../src/server/webhook.js";
 import type { UpdateProcessor } from "../../src/server/update-processor.js";
 import { type Instance, newEmulator, SECRET, startInstance, useServerDatabase } from "./support.js";
 
@@ -95,5 +101,20 @@ describe("the webhook's POST on node:http", () => {
     } finally {
       await new Promise((resolve) => server.close(resolve));
     }
+  });
+});
+
+describe("the webhook's secret", () => {
+  it("matches only the configured secret: not a prefix, a longer one, one character off, none, or other bytes of the same length", () => {
+    const secret = "s3cret-Token_0123456789";
+    expect(secretMatches(secret, secret)).toBe(true);
+    expect(secretMatches(secret, Buffer.from(secret))).toBe(true);
+    expect(secretMatches(undefined, secret)).toBe(false);
+    expect(secretMatches("", secret)).toBe(false);
+    expect(secretMatches(secret.slice(0, -1), secret)).toBe(false);
+    expect(secretMatches(`${secret}x`, secret)).toBe(false);
+    expect(secretMatches(`${secret.slice(0, -1)}8`, secret)).toBe(false);
+    // "é" is two bytes in UTF-8: as long in characters, longer in bytes.
+    expect(secretMatches(`${secret.slice(0, -1)}é`, secret)).toBe(false);
   });
 });
