@@ -1,4 +1,5 @@
-import { beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import { directSqlOf } from "../../src/db/direct.js";
 import { entryInFull } from "../../src/reporting/report-reads.js";
 import { ReportService } from "../../src/reporting/report-service.js";
 import { ManualClock } from "../../src/shared/clock.js";
@@ -470,5 +471,42 @@ describe("reports", () => {
     // The head reads it, but may not edit.
     expect((await reports.getReport(w.actors.adminHead, r.id)).editable).toBe(false);
     expect((await reports.getReport(w.actors.evaluator, r.id)).id).toBe(r.id);
+  });
+
+  it("a further answer to a measure is one statement, refused as the first one would be", async () => {
+    const r = await reports.openReport(w.actors.official);
+    const id = m["1.1"] as number;
+    await reports.saveEntryAnswer(w.actors.official, r.id, id, { achieved: "90" });
+    // Its measure now known: the next answers write without reading it first.
+    const direct = directSqlOf(db().prisma)!;
+    const sent = vi.spyOn(direct, "query");
+    const saved = await reports.saveEntryAnswer(w.actors.official, r.id, id, {
+      narrative: "Хийсэн ажлын тайлан 12 удаа.",
+      completion: 90,
+    });
+    expect(sent).toHaveBeenCalledTimes(1);
+    sent.mockRestore();
+    expect(saved).toMatchObject({
+      achievedValue: 90,
+      completion: 90,
+      answered: true,
+      narrativeHasFigures: true,
+    });
+    expect(
+      (await caught(reports.saveEntryAnswer(w.actors.official, r.id, id, { achieved: "abc" }))).key,
+    ).toMatch(/^reporting:validation\./);
+    // Someone else, with the measure known to this instance: still refused, nothing written.
+    for (const actor of [w.actors.colleague, w.actors.adminHead]) {
+      expect((await caught(reports.saveEntryAnswer(actor, r.id, id, { achieved: "10" }))).key).toBe(
+        "common:errors.forbidden",
+      );
+    }
+    const entry = (await reports.getReport(w.actors.official, r.id)).entries.find((e) => e.measureId === id);
+    expect(entry).toMatchObject({ achievedValue: 90, completion: 90 });
+    // Once the report is no longer editable, an answer is refused as before.
+    await db().prisma.report.update({ where: { id: r.id }, data: { status: "SUBMITTED" } });
+    expect((await caught(reports.saveEntryAnswer(w.actors.official, r.id, id, { completion: 50 }))).key).toBe(
+      "reporting:errors.notEditable",
+    );
   });
 });
