@@ -34,7 +34,7 @@ import {
   type ReportView,
   sortedEntries,
 } from "./report-view.js";
-import { earlierReports, entryInFull, reportStanding } from "./report-reads.js";
+import { reportAt } from "./report-reads.js";
 import { addReportEvent, alreadyDone } from "./report-events.js";
 import { ReportCore } from "./report-core.js";
 import { EDITABLE } from "./report-input.js";
@@ -212,20 +212,19 @@ export class ReportLifecycle {
    * entry (one read of the entries' answers, one of the measure).
    */
   async entryAt(actor: Actor, reportId: number, index: number | null): Promise<ReportAt> {
-    // Each read one statement straight through the driver (./report-reads.ts).
-    const report = await reportStanding(this.prisma, reportId);
-    if (!report) throw notFound();
+    // One statement straight through the driver (./report-reads.ts); read before the access
+    // check, which needs the report's author, and not shown unless it passes.
+    const read = await reportAt(this.prisma, reportId, index);
+    if (!read) throw notFound();
+    const report = read.standing;
     await checkReadAccess(this.prisma, actor, report.personId);
     const entries = report.entries;
     const firstOpen = entries.findIndex((e) => !isAnswered(e));
     const nextOpen = index === null ? -1 : entries.findIndex((e, i) => i > index && !isAnswered(e));
-    const at = index === null ? undefined : entries[index];
     let entry: EntryView | null = null;
-    if (at && index !== null) {
-      const full = await entryInFull(this.prisma, at.id);
-      if (!full) throw notFound();
-      const prev = previousFrom([full], await earlierReports(this.prisma, report));
-      entry = entryView(full, index, prev.get(full.id) ?? null, report.period);
+    if (read.entry && index !== null) {
+      const prev = previousFrom([read.entry], read.earlier);
+      entry = entryView(read.entry, index, prev.get(read.entry.id) ?? null, report.period);
     }
     const live = EDITABLE.includes(report.status);
     return {

@@ -1,8 +1,8 @@
 /**
  * The reads of the official's report conversation at one measure (`ReportLifecycle.entryAt`),
- * each one statement straight through the driver (db/direct.ts): the conversation reads
- * them at every measure, and through the client's query engine they cost several times the
- * statement itself (2.2 against 0.4 ms of CPU for the report's standing).
+ * straight through the driver (db/direct.ts): the conversation reads them at every measure,
+ * and through the client's query engine they cost several times the statement itself (2.2
+ * against 0.4 ms of CPU for the report's standing).
  */
 import { sqlFor } from "../db/direct.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
@@ -31,68 +31,84 @@ export interface ReportStanding {
   entries: StandingEntry[];
 }
 
-/** The report's standing, or null when there is no such report. */
-export async function reportStanding(prisma: PrismaClient, reportId: number): Promise<ReportStanding | null> {
-  const [row] = await sqlFor(prisma).query<
-    Omit<ReportStanding, "period"> & { kind: PeriodKind; year: number; deadline: Date }
-  >(
-    `SELECT r.id, r."personId", r.status::text AS status, r."returnComment",
-       p.kind::text AS kind, p.year, p.deadline,
-       (SELECT count(*)::int FROM "AdditionalTask" t WHERE t."reportId" = r.id) AS tasks,
-       COALESCE((SELECT json_agg(json_build_object('id', e.id, 'measureId', e."measureId",
-           'skipped', e.skipped, 'completion', e.completion, 'achievedText', e."achievedText",
-           'narrative', e.narrative) ORDER BY g.number, m."sortOrder", m.id)
-         FROM "ReportEntry" e JOIN "Measure" m ON m.id = e."measureId" JOIN "Goal" g ON g.id = m."goalId"
-         WHERE e."reportId" = r.id), '[]'::json) AS entries
-     FROM "Report" r JOIN "ReportingPeriod" p ON p.id = r."periodId"
-     WHERE r.id = $1`,
-    [reportId],
-  );
-  if (!row) return null;
-  const { kind, year, deadline, ...rest } = row;
-  return { ...rest, period: { kind, year, deadline } };
+/** The report's standing with, at `index` (plan order), its entry in full and the earlier reports. */
+export interface ReportAtRead {
+  standing: ReportStanding;
+  /** Null without an index, or past the last entry. */
+  entry: LoadedEntry | null;
+  /** For `previousFrom` (empty without an entry). */
+  earlier: EarlierReport[];
 }
 
-/** One entry with its measure, the measure's goal and the evidence (oldest first). */
-export async function entryInFull(prisma: PrismaClient, entryId: number): Promise<LoadedEntry | null> {
-  const [row] = await sqlFor(prisma).query<
-    Omit<LoadedEntry, "measure"> & { measure: LoadedEntry["measure"]; goal: LoadedEntry["measure"]["goal"] }
-  >(
-    `SELECT e.*, to_jsonb(m) AS measure, to_jsonb(g) AS goal,
-       COALESCE((SELECT jsonb_agg(to_jsonb(x) ORDER BY x.id) FROM "ReportEvidence" x WHERE x."entryId" = e.id),
-         '[]'::jsonb) AS evidence
-     FROM "ReportEntry" e JOIN "Measure" m ON m.id = e."measureId" JOIN "Goal" g ON g.id = m."goalId"
-     WHERE e.id = $1`,
-    [entryId],
-  );
-  if (!row) return null;
-  const { goal, measure, evidence, ...entry } = row;
-  return {
-    ...entry,
-    measure: { ...measure, goal },
-    // JSON has no dates: the evidence's time (stored in UTC, written without a zone) comes back as one.
-    evidence: evidence.map((x) => ({ ...x, createdAt: new Date(`${x.createdAt as unknown as string}Z`) })),
-  };
-}
+const STANDING_ENTRY = `json_build_object('id', e.id, 'measureId', e."measureId", 'skipped', e.skipped,
+  'completion', e.completion, 'achievedText', e."achievedText", 'narrative', e.narrative)`;
 
 /**
- * The person's reports of the year whose period ends before `before`, latest first, each
- * with its entries' results (for `previousFrom`).
+ * The report's standing (null when there is no such report) and, at `index`, its entry
+ * with its measure, the measure's goal and the evidence (oldest first), and the person's
+ * reports of the year whose period ends before this one's, latest first, with their
+ * entries' results: what the report conversation reads when it comes to a measure, in
+ * one statement.
  */
-export async function earlierReports(
+export async function reportAt(
   prisma: PrismaClient,
-  report: { id: number; personId: number; period: { year: number; deadline: Date } },
-): Promise<EarlierReport[]> {
-  return sqlFor(prisma).query<EarlierReport>(
-    `SELECT r."periodId", json_build_object('kind', p.kind, 'year', p.year) AS period,
-       COALESCE((SELECT json_agg(json_build_object('measureId', e."measureId", 'skipped', e.skipped,
-           'achievedText', e."achievedText", 'completion', e.completion,
-           'measure', json_build_object('number', m.number, 'goal', json_build_object('number', g.number))))
-         FROM "ReportEntry" e JOIN "Measure" m ON m.id = e."measureId" JOIN "Goal" g ON g.id = m."goalId"
-         WHERE e."reportId" = r.id), '[]'::json) AS entries
-     FROM "Report" r JOIN "ReportingPeriod" p ON p.id = r."periodId"
-     WHERE r."personId" = $1 AND r.id <> $2 AND p.year = $3 AND p.deadline < $4
-     ORDER BY p.deadline DESC, r.id`,
-    [report.personId, report.id, report.period.year, report.period.deadline],
+  reportId: number,
+  index: number | null,
+): Promise<ReportAtRead | null> {
+  const [row] = await sqlFor(prisma).query<
+    Omit<ReportStanding, "period"> & {
+      kind: PeriodKind;
+      year: number;
+      deadline: Date;
+      at: {
+        entry: Omit<LoadedEntry, "measure" | "evidence" | "updatedAt"> & { updatedAt: string };
+        measure: Omit<LoadedEntry["measure"], "goal">;
+        goal: LoadedEntry["measure"]["goal"];
+        evidence: LoadedEntry["evidence"];
+      } | null;
+      earlier: EarlierReport[] | null;
+    }
+  >(
+    `WITH r AS (
+       SELECT r.id, r."personId", r.status::text AS status, r."returnComment",
+         p.kind::text AS kind, p.year, p.deadline
+       FROM "Report" r JOIN "ReportingPeriod" p ON p.id = r."periodId" WHERE r.id = $1),
+     es AS (
+       SELECT e.*, (row_number() OVER (ORDER BY g.number, m."sortOrder", m.id))::int - 1 AS idx,
+         to_jsonb(m) AS m, to_jsonb(g) AS g
+       FROM "ReportEntry" e JOIN "Measure" m ON m.id = e."measureId" JOIN "Goal" g ON g.id = m."goalId"
+       WHERE e."reportId" = $1)
+     SELECT r.*,
+       (SELECT count(*)::int FROM "AdditionalTask" t WHERE t."reportId" = r.id) AS tasks,
+       COALESCE((SELECT json_agg(${STANDING_ENTRY} ORDER BY e.idx) FROM es e), '[]'::json) AS entries,
+       (SELECT jsonb_build_object('entry', to_jsonb(e) - 'idx' - 'm' - 'g', 'measure', e.m, 'goal', e.g,
+           'evidence', COALESCE((SELECT jsonb_agg(to_jsonb(x) ORDER BY x.id) FROM "ReportEvidence" x
+             WHERE x."entryId" = e.id), '[]'::jsonb))
+         FROM es e WHERE e.idx = $2::int) AS at,
+       CASE WHEN $2::int IS NOT NULL THEN COALESCE((SELECT json_agg(json_build_object(
+           'periodId', er."periodId", 'period', json_build_object('kind', ep.kind, 'year', ep.year),
+           'entries', COALESCE((SELECT json_agg(json_build_object('measureId', e."measureId",
+               'skipped', e.skipped, 'achievedText', e."achievedText", 'completion', e.completion,
+               'measure', json_build_object('number', m.number, 'goal', json_build_object('number', g.number))))
+             FROM "ReportEntry" e JOIN "Measure" m ON m.id = e."measureId" JOIN "Goal" g ON g.id = m."goalId"
+             WHERE e."reportId" = er.id), '[]'::json)) ORDER BY ep.deadline DESC, er.id)
+         FROM "Report" er JOIN "ReportingPeriod" ep ON ep.id = er."periodId"
+         WHERE er."personId" = r."personId" AND er.id <> r.id AND ep.year = r.year AND ep.deadline < r.deadline),
+         '[]'::json) END AS earlier
+     FROM r`,
+    [reportId, index],
   );
+  if (!row) return null;
+  const { kind, year, deadline, at, earlier, ...rest } = row;
+  const standing = { ...rest, period: { kind, year, deadline } };
+  if (!at) return { standing, entry: null, earlier: [] };
+  // JSON has no dates: times (stored in UTC, written without a zone) come back as text.
+  const utc = (text: unknown) => new Date(`${text as string}Z`);
+  const entry = {
+    ...at.entry,
+    updatedAt: utc(at.entry.updatedAt),
+    measure: { ...at.measure, goal: at.goal },
+    evidence: at.evidence.map((x) => ({ ...x, createdAt: utc(x.createdAt) })),
+  } as LoadedEntry;
+  return { standing, entry, earlier: earlier ?? [] };
 }

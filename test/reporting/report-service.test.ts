@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { directSqlOf } from "../../src/db/direct.js";
-import { entryInFull } from "../../src/reporting/report-reads.js";
+import { reportAt } from "../../src/reporting/report-reads.js";
 import { ReportService } from "../../src/reporting/report-service.js";
 import { ManualClock } from "../../src/shared/clock.js";
 import { useTestDatabase } from "../support/db.js";
@@ -405,7 +405,11 @@ describe("reports", () => {
     const zone = process.env.TZ;
     process.env.TZ = "Asia/Ulaanbaatar"; // the process's own zone must not shift them
     try {
-      expect((await entryInFull(prisma, first))?.evidence).toEqual(stored);
+      const at = (await reportAt(prisma, h1.id, 0))?.entry;
+      expect(at?.id).toBe(first);
+      expect(at?.evidence).toEqual(stored);
+      const row = await prisma.reportEntry.findUniqueOrThrow({ where: { id: first } });
+      expect(at?.updatedAt).toEqual(row.updatedAt);
     } finally {
       process.env.TZ = zone;
     }
