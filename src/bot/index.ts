@@ -159,7 +159,7 @@ export function createBot(deps: BotDeps, opts: CreateBotOptions = {}): Bot<BotCo
   if (opts.guards) bot.use(dedupe(opts.guards, opts.faults, preload));
   // Updates of one chat run one after another (two quick presses must not race).
   bot.use(sequentialize((ctx) => ctx.chat?.id.toString() ?? ctx.from?.id.toString()));
-  if (opts.guards) bot.use(chatLock(opts.guards, opts.faults));
+  if (opts.guards) bot.use(chatLock(opts.guards, opts.faults, preload));
   bot.errorBoundary(handleError, app);
   bot.catch((err) =>
     deps.logger.error({ err: err.error, updateId: err.ctx.update.update_id }, "error handler failed"),

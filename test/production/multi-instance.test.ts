@@ -276,7 +276,13 @@ describe.skipIf(!onPostgres)("several instances on one PostgreSQL", () => {
 
   it("handles an update in two statements of the guards: claim with lock and user, done with unlock", async () => {
     const emulator = newEmulator();
-    const a = await startInstance(dbA, { emulator, url, instanceId: "a" });
+    // Bot API calls answered this late (ms): an update then stays in flight while the next comes.
+    let slow = 0;
+    const fetch = (async (...args: Parameters<typeof emulator.fetch>) => {
+      if (slow) await new Promise((resolve) => setTimeout(resolve, slow));
+      return emulator.fetch(...args);
+    }) as unknown as typeof globalThis.fetch;
+    const a = await startInstance(dbA, { emulator, url, instanceId: "a", fetch });
     running.push(a);
     await a.post(textUpdate(751, "/help")); // the user's first update creates them
     await a.server.processor.drain();
@@ -323,8 +329,24 @@ describe.skipIf(!onPostgres)("several instances on one PostgreSQL", () => {
       expect(write?.text).toMatch(
         /^BEGIN;[\s\S]*UPDATE "ProcessedUpdate" SET "doneAt"[\s\S]*COMMIT;[\s\S]*pg_advisory_unlock/,
       );
+      // An update that waits its turn behind its chat's update in this process is claimed
+      // alone at once, then reads its user in the statement that takes the lock.
+      await statementsOf(textUpdate(751, "/cancel"));
+      sent.length = 0;
+      slow = 300;
+      const first = a.post(textUpdate(751, "/help"));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const both = await Promise.all([first, a.post(textUpdate(751, "/help"))]);
+      expect(both.map((r) => r.status)).toEqual([200, 200]);
+      await a.server.processor.drain();
+      slow = 0;
+      const texts = sent.map((s) => s.text);
+      expect(texts.filter((t) => /^\s*INSERT INTO "ProcessedUpdate"/.test(t))).toHaveLength(1);
+      expect(texts.filter((t) => /^WITH l AS MATERIALIZED[\s\S]*albabot_chat_user/.test(t))).toHaveLength(1);
+      expect(texts.filter((t) => /"pId"/.test(t) && !/albabot_chat_user/.test(t))).toHaveLength(0);
+      expect(texts).toHaveLength(5);
       // The lock's statement is prepared once per shape, not once per update.
-      expect(preparedLockStatements()).toBe(shapes);
+      expect(preparedLockStatements()).toBe(shapes + 1);
     } finally {
       proto.query = query;
     }

@@ -26,7 +26,8 @@ import pg from "pg";
 import { RetryLater } from "../../db/transient.js";
 import type { Logger } from "../../logger.js";
 import type { BotContext } from "../context.js";
-import type { UpdateGuards } from "./dedupe.js";
+import type { UpdateGuards, UserPreload } from "./dedupe.js";
+import { setPreloadedUser } from "./user.js";
 import {
   type ChatConnection,
   type PendingState,
@@ -158,7 +159,13 @@ export class ChatLocks {
    * order check is asked in the same statement when the lock is free at once; with
    * `claim`, the update is claimed in it too (a duplicate then takes no lock).
    */
-  async take(chatKey: string, check?: OrderCheck, claim?: ClaimWithLock): Promise<HeldChatLock> {
+  async take(
+    chatKey: string,
+    check?: OrderCheck,
+    claim?: ClaimWithLock,
+    /** Without a claim: albabot_chat_user's arguments, to read the user with the lock too. */
+    userPreload?: unknown[],
+  ): Promise<HeldChatLock> {
     const client = await this.pool.connect();
     const lockKey = `chat:${chatKey}`;
     const checkParams = check ? [chatKey, BigInt(check.updateId), check.instanceId] : [];
@@ -179,18 +186,23 @@ export class ChatLocks {
       const first = claim ? claim.statement.values.length : 0;
       const lockAndCheck = `pg_try_advisory_lock($${first + 1}, hashtext($${first + 2})) AS got,
         ${check ? earlierUnfinishedSql(first + 3) : "NULL::boolean"} AS earlier`;
-      const preload = claim?.preload;
+      const preload = claim ? claim.preload : userPreload;
       const p = first + 2 + checkParams.length; // the preload's parameters follow
+      const userOf = (gate: string) =>
+        `LEFT JOIN LATERAL albabot_chat_user(${gate}, $${p + 1}, $${p + 2}, $${p + 3}, $${p + 4}::text[]) u ON true`;
       const text = !claim
-        ? `SELECT ${lockAndCheck}`
+        ? !preload
+          ? `SELECT ${lockAndCheck}`
+          : // An update that waited its turn here: the user read after the lock, as below.
+            `WITH l AS MATERIALIZED (SELECT ${lockAndCheck})
+             SELECT u.*, l.got, l.earlier AS earlier FROM l ${userOf("l.got AND l.earlier IS NOT TRUE")}`
         : !preload
           ? `WITH c AS (${claim.statement.text}) SELECT (SELECT "attempts" FROM c) AS attempts, ${lockAndCheck}`
           : // The user is read by a VOLATILE function on a snapshot of its own, after the lock.
             `WITH c AS (${claim.statement.text}),
                l AS MATERIALIZED (SELECT (SELECT "attempts" FROM c) AS attempts, ${lockAndCheck})
              SELECT u.*, l.attempts, l.got, l.earlier AS earlier FROM l
-             LEFT JOIN LATERAL albabot_chat_user(l.got AND l.attempts IS NOT NULL AND l.earlier IS NOT TRUE,
-               $${p + 1}, $${p + 2}, $${p + 3}, $${p + 4}::text[]) u ON true`;
+             ${userOf("l.got AND l.attempts IS NOT NULL AND l.earlier IS NOT TRUE")}`;
       const firstAnswer = await client.query<
         { got: boolean; earlier: boolean | null; attempts?: number | null } & Record<string, unknown>
       >(prepared(text), [
@@ -201,7 +213,7 @@ export class ChatLocks {
         ...(preload ?? []),
       ]);
       const row = firstAnswer.rows[0]!;
-      if (preload && row.got && row.attempts != null && row.earlier !== true) {
+      if (preload && row.got && (!claim || row.attempts != null) && row.earlier !== true) {
         // Its user columns are null when there is no such user yet (users.ts userOfRow).
         const { got: _got, earlier: _earlier, attempts: _attempts, ...user } = row;
         preloaded = { row: user };
@@ -277,8 +289,8 @@ export class ChatLocks {
 
   /** The same locks for another channel's chats, whose ids may collide with Telegram's. */
   withPrefix(prefix: string): ChatLocks {
-    const take = (chatKey: string, check?: OrderCheck, claim?: ClaimWithLock) =>
-      this.take(`${prefix}${chatKey}`, check, claim);
+    const take = (chatKey: string, check?: OrderCheck, claim?: ClaimWithLock, userPreload?: unknown[]) =>
+      this.take(`${prefix}${chatKey}`, check, claim, userPreload);
     return Object.create(this, {
       take: { value: take },
       acquire: {
@@ -351,7 +363,12 @@ export function lockFinishOf(ctx: BotContext): LockFinish {
  * Holds the chat's lock while the rest of the middleware runs (when `chatLocks` is
  * given), reports the update as started, and marks it done as the lock is released.
  */
-export function chatLock(guards: UpdateGuards, faults?: UpdateFaults): MiddlewareFn<BotContext> {
+export function chatLock(
+  guards: UpdateGuards,
+  faults?: UpdateFaults,
+  /** The user is read with the lock when it is taken here (an update that waited its turn). */
+  preload?: UserPreload,
+): MiddlewareFn<BotContext> {
   return async (ctx, next) => {
     const key = chatKeyOf(ctx);
     const updateId = ctx.update.update_id;
@@ -369,9 +386,16 @@ export function chatLock(guards: UpdateGuards, faults?: UpdateFaults): Middlewar
       return;
     }
     // Usually taken with the claim (middlewares/dedupe.ts).
-    const held =
-      takeHeldLock(ctx) ??
-      (await guards.chatLocks.take(key, { updateId, instanceId: guards.ledger.instanceId }));
+    let held = takeHeldLock(ctx);
+    if (!held) {
+      held = await guards.chatLocks.take(
+        key,
+        { updateId, instanceId: guards.ledger.instanceId },
+        undefined,
+        preload?.(ctx),
+      );
+      if (held.preloaded) setPreloadedUser(ctx, held.preloaded.row);
+    }
     let handled = false;
     try {
       if (held.earlierUnfinished)
