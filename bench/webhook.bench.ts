@@ -238,13 +238,24 @@ async function stopInstance(i: Instance): Promise<void> {
   clearTimeout(timer);
 }
 
+/** The statements the bot has sent so far: asked with SIGUSR2 (bench/support/count-statements.ts). */
 async function statements(i: Instance): Promise<number> {
-  await new Promise((r) => setTimeout(r, 250)); // the counter is written every 100 ms
-  try {
-    return Number(readFileSync(i.statementsFile, "utf8"));
-  } catch {
-    return 0;
+  const read = () => {
+    try {
+      const [count, asked] = readFileSync(i.statementsFile, "utf8").split(" ").map(Number);
+      return { count: count ?? 0, asked: asked ?? 0 };
+    } catch {
+      return undefined;
+    }
+  };
+  const before = read()?.asked ?? 0;
+  i.child.kill("SIGUSR2");
+  for (let waited = 0; waited < 5_000; waited += 10) {
+    const now = read();
+    if (now && now.asked > before) return now.count;
+    await new Promise((r) => setTimeout(r, 10));
   }
+  throw new Error("the bot did not write its statement count");
 }
 
 async function scrape(i: Instance): Promise<Map<string, number>> {

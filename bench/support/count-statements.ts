@@ -1,7 +1,8 @@
 /**
  * Loaded with `node --import` into a benchmarked bot process (or imported by a benchmark):
  * counts the SQL statements the process sends and writes the running total to
- * BENCH_STATEMENTS_FILE, when set, every 100 ms when it changed (and at exit). Counted where the statements leave the process:
+ * BENCH_STATEMENTS_FILE, when set, on SIGUSR2 (and at exit). Counted where the statements
+ * leave the process:
  *   - PostgreSQL: every `query` of a node-postgres client (Prisma's adapter and any direct
  *     pool), BEGIN and COMMIT included;
  *   - PGlite: every statement through Prisma's PGlite adapter, with BEGIN and COMMIT/ROLLBACK
@@ -65,18 +66,21 @@ factoryProto.connect = async function (this: unknown) {
 };
 
 if (file) {
-  let written = -1;
+  // Written when the benchmark asks (SIGUSR2) and at exit, not on a timer: the measured
+  // process does no work of the counter's between two asks. "<count> <asks so far>".
+  let asked = 0;
   const write = () => {
-    if (count === written) return;
-    written = count;
     try {
       // Whole or not at all: the benchmark may read it at any moment.
-      writeFileSync(`${file}.tmp`, String(count));
+      writeFileSync(`${file}.tmp`, `${count} ${asked}`);
       renameSync(`${file}.tmp`, file);
     } catch {
       // the benchmark's folder may be gone at the very end
     }
   };
-  setInterval(write, 100).unref();
+  process.on("SIGUSR2", () => {
+    asked++;
+    write();
+  });
   process.on("exit", write);
 }
