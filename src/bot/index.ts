@@ -12,7 +12,6 @@ import type { UserFromGetMe } from "grammy/types";
 import { isTransientDbError } from "../db/transient.js";
 import { getI18n, isLocale } from "../i18n.js";
 import { DomainError } from "../shared/errors.js";
-import { withRequestKeys } from "../shared/request-key.js";
 import { apiFetch } from "./api-fetch.js";
 import type { BotContext, BotDeps, ConvContext } from "./context.js";
 import { followContinuations } from "./conversations/kit.js";
@@ -120,8 +119,7 @@ export function createBot(deps: BotDeps, opts: CreateBotOptions = {}): Bot<BotCo
 
   const app = new Composer<BotContext>();
   app.use(
-    // The update's service calls are keyed by it: a replay of the update repeats no change.
-    (ctx, next) => withRequestKeys(`u:${ctx.update.update_id}`, next),
+    // The update's service calls are keyed by it (ctx.services): a replay repeats no change.
     attachDeps(deps),
     privateOnly(),
     opts.channel?.loadUser ?? loadUser(),

@@ -147,7 +147,7 @@ export async function makeKit(conversation: BotConversation, name: string): Prom
     const instance = (who as { instance?: string }).instance;
     const run = (outer: BotContext) =>
       instance
-        ? withRequestKeys(`c:${instance}:${position}`, () => fn(outer.services, outer))
+        ? fn(withRequestKeys(outer.deps.services, `c:${instance}:${position}`), outer)
         : fn(outer.services, outer);
     const res = await external(async (outer: BotContext) => {
       try {

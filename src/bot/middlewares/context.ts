@@ -1,5 +1,6 @@
 import type { MiddlewareFn } from "grammy";
 import type { Logger } from "../../logger.js";
+import { withRequestKeys } from "../../shared/request-key.js";
 import type { BotContext, BotDeps } from "../context.js";
 
 const LOG = Symbol("the update's logger, made when first used");
@@ -16,7 +17,8 @@ interface LazyLog {
 export function attachDeps(deps: BotDeps): MiddlewareFn<BotContext> {
   return (ctx, next) => {
     ctx.deps = deps;
-    ctx.services = deps.services;
+    // Keyed by the update: a replay of it makes the same calls with the same keys.
+    ctx.services = withRequestKeys(deps.services, `u:${ctx.update.update_id}`);
     ctx.clock = deps.clock;
     const lazy: LazyLog = { bindings: { updateId: ctx.update.update_id, chatId: ctx.chat?.id } };
     (ctx as unknown as Record<symbol, LazyLog>)[LOG] = lazy;
