@@ -209,7 +209,7 @@ export class ReportLifecycle {
   /**
    * The report at one measure (`index`, in the order of the conversation), for whoever may
    * read it: its entry's view and where the report stands, without the view of every other
-   * entry (one read of the entries' answers, one of the measure).
+   * entry (one statement: the entries' answers, the entry in full, the earlier results).
    */
   async entryAt(actor: Actor, reportId: number, index: number | null): Promise<ReportAt> {
     // One statement straight through the driver (./report-reads.ts); read before the access
