@@ -14,7 +14,6 @@
 //
 // <ENV>=0 runs through tsx, <ENV>=rebuild rebuilds the bundle, where <ENV> is the entry's
 // switch (ALBABOT_BUNDLE for the bot, ALBABOT_CLI_BUNDLE for the command-line tool).
-// `node scripts/bundle.mjs <entry.ts> [args]` runs any entry of the project this way.
 import { createHash } from "node:crypto";
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
@@ -214,14 +213,4 @@ export async function runBundled(entry, name, envVar) {
     register();
     await import(pathToFileURL(path.join(ROOT, entry)).href);
   }
-}
-
-if (import.meta.filename === path.resolve(process.argv[1] ?? "")) {
-  const entry = process.argv[2];
-  if (!entry) {
-    process.stderr.write("usage: node scripts/bundle.mjs <entry.ts> [args]\n");
-    process.exit(2);
-  }
-  process.argv.splice(2, 1); // the entry sees its own arguments, as when run directly
-  await runBundled(path.relative(ROOT, path.resolve(entry)), "run", "ALBABOT_BUNDLE");
 }

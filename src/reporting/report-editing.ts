@@ -35,15 +35,18 @@ import {
   type TaskInput,
 } from "./report-input.js";
 
+/** The files of the entry `e`, oldest first, as JSON (EvidenceView[]). */
+const ENTRY_EVIDENCE = `(SELECT coalesce(json_agg(json_build_object('id', x.id, 'kind', x.kind,
+    'fileId', x."fileId", 'fileName', x."fileName", 'mimeType', x."mimeType", 'size', x.size) ORDER BY x.id),
+    '[]'::json) FROM "ReportEvidence" x WHERE x."entryId" = e.id) AS evidence`;
+
 /** An entry of a report with what answering it needs (its report, measure and period, its files). */
 const ENTRY_ROW = `
   SELECT e.id, e.skipped, e."achievedText", e."achievedValue", e.narrative, e.completion,
          e."notDueReason", e."notDueFlagged", e.dates,
          r.status::text AS status, r."personId", m."targetType"::text AS "targetType", m."targetValue",
          m.quarters, m."startMonth", p.year, p.kind::text AS "periodKind",
-         (SELECT coalesce(json_agg(json_build_object('id', x.id, 'kind', x.kind, 'fileId', x."fileId",
-                   'fileName', x."fileName", 'mimeType', x."mimeType", 'size', x.size) ORDER BY x.id), '[]'::json)
-          FROM "ReportEvidence" x WHERE x."entryId" = e.id) AS evidence
+         ${ENTRY_EVIDENCE}
   FROM "ReportEntry" e JOIN "Report" r ON r.id = e."reportId" JOIN "Measure" m ON m.id = e."measureId"
   JOIN "ReportingPeriod" p ON p.id = r."periodId"
   WHERE e."reportId" = $1 AND e."measureId" = $2`;
@@ -73,9 +76,7 @@ const answerUpdate = (columns: string[]) => `
     AND p.year = $10::int AND p.kind::text = $11
   RETURNING e.id, e.skipped, e."achievedText", e."achievedValue", e.narrative, e.completion,
     e."notDueReason", e."notDueFlagged", e.dates,
-    (SELECT coalesce(json_agg(json_build_object('id', x.id, 'kind', x.kind, 'fileId', x."fileId",
-              'fileName', x."fileName", 'mimeType', x."mimeType", 'size', x.size) ORDER BY x.id), '[]'::json)
-     FROM "ReportEvidence" x WHERE x."entryId" = e.id) AS evidence`;
+    ${ENTRY_EVIDENCE}`;
 
 export class ReportEditing {
   private readonly core: ReportCore;
