@@ -46,6 +46,14 @@ export const configSchema = z.object({
    * short-lived: 25 keeps the resident memory under load near the idle size.
    */
   HEAP_GROWTH_PERCENT: z.coerce.number().int().min(0).max(300).default(25),
+  /**
+   * Whether V8 optimises WebAssembly it runs often (a second compilation in the
+   * background). "auto": only on the embedded database, whose engine is WebAssembly and
+   * runs every statement; against PostgreSQL the only WebAssembly on an update's path is
+   * Prisma's query compiler, whose plans are cached per query, and its optimised copies
+   * cost about 50 MB of memory for no measurable CPU.
+   */
+  WASM_OPTIMIZE: z.enum(["auto", "always", "never"]).default("auto"),
   WEBHOOK_URL: z
     .url()
     .optional()

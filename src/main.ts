@@ -9,6 +9,7 @@ import { startPolling, startWebhook } from "./app.js";
 import { type Config, ConfigError, loadConfig } from "./config.js";
 import { FolderLockedError } from "./db/folder-lock.js";
 import { createLogger, type Logger } from "./logger.js";
+import { v8FlagsFor } from "./runtime-flags.js";
 
 const NO_TOKEN = `No BOT_TOKEN is set, so albabot runs the local sandbox. To run it on Telegram:
 
@@ -32,8 +33,7 @@ async function main() {
     throw err;
   }
   const logger = createLogger(config.LOG_LEVEL);
-  if (config.HEAP_GROWTH_PERCENT > 0)
-    setFlagsFromString(`--heap-growing-percent=${config.HEAP_GROWTH_PERCENT}`);
+  for (const flag of v8FlagsFor(config)) setFlagsFromString(flag);
   const app =
     process.argv.includes("--sandbox") || !config.BOT_TOKEN
       ? await startSandboxWithBanner(config, logger)

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "../src/config.js";
+import { v8FlagsFor } from "../src/runtime-flags.js";
 
 describe("config", () => {
   it("lets the heap grow 25% past its live data unless told otherwise", () => {
@@ -12,5 +13,19 @@ describe("config", () => {
       expect(() => loadConfig({ HEAP_GROWTH_PERCENT: bad })).toThrow(ConfigError);
       expect(() => loadConfig({ HEAP_GROWTH_PERCENT: bad })).toThrow(/HEAP_GROWTH_PERCENT/);
     }
+  });
+
+  it("optimises WebAssembly on the embedded database only, unless told otherwise", () => {
+    const pg = { DATABASE_URL: "postgresql://albabot@db.example.mn/albabot" };
+    expect(v8FlagsFor(loadConfig({}))).toEqual(["--heap-growing-percent=25"]);
+    expect(v8FlagsFor(loadConfig(pg))).toEqual(["--heap-growing-percent=25", "--liftoff-only"]);
+    expect(v8FlagsFor(loadConfig({ ...pg, WASM_OPTIMIZE: "always" }))).toEqual(["--heap-growing-percent=25"]);
+    expect(v8FlagsFor(loadConfig({ WASM_OPTIMIZE: "never", HEAP_GROWTH_PERCENT: "0" }))).toEqual([
+      "--liftoff-only",
+    ]);
+  });
+
+  it("names a bad WASM_OPTIMIZE", () => {
+    expect(() => loadConfig({ WASM_OPTIMIZE: "sometimes" })).toThrow(/WASM_OPTIMIZE/);
   });
 });
