@@ -12,6 +12,7 @@ import { type Database, openDatabase } from "./db/index.js";
 import { FileStore } from "./files/store.js";
 import type { Logger } from "./logger.js";
 import { openUpdateGuards } from "./server/guards.js";
+import { vacuumGrownTables } from "./db/upkeep.js";
 import { UpdateHousekeeping } from "./server/housekeeping.js";
 import { startWebhookServer, webhookPath } from "./server/index.js";
 import { Metrics } from "./server/metrics.js";
@@ -116,6 +117,7 @@ export async function startPolling(config: Config, logger: Logger, clock: Clock 
     ledger: guards.ledger,
     handle: (update) => messengerReplay(messenger, update) ?? bot.handleUpdate(update).catch(() => undefined),
     logger,
+    ...(db.engine === "pglite" ? { upkeep: () => vacuumGrownTables(db.prisma) } : {}),
   });
   housekeeping.start();
   const scheduling = await startBackground(config, logger, deps, bot, messenger, guards.ledger.instanceId);

@@ -5,8 +5,10 @@
  *    handled again from their stored payload: each chat's oldest first, up to
  *    `concurrency` chats side by side; the claim decides which instance does it. After
  *    a round that recovered something the next one comes after a second, not the interval;
- *  - pruning: done rows older than the ledger's `keepDays` (7) are deleted.
- * Both are safe to run on several instances at once.
+ *  - pruning: done rows older than the ledger's `keepDays` (7) are deleted;
+ *  - upkeep, when given (the embedded database, which has no autovacuum): the busy tables
+ *    that have grown are vacuumed and analysed (db/upkeep.ts).
+ * All are safe to run on several instances at once.
  */
 import type { Update } from "grammy/types";
 import type { UpdateLedger } from "../bot/middlewares/dedupe.js";
@@ -20,6 +22,8 @@ export interface HousekeepingOptions {
   intervalMs?: number;
   /** Chats recovered at the same time (default 8). */
   concurrency?: number;
+  /** Runs after each round's pruning; returns the tables it vacuumed. */
+  upkeep?: () => Promise<string[]>;
 }
 
 /** The round after one that recovered updates: soon, in case more are waiting behind. */
@@ -32,8 +36,8 @@ export class UpdateHousekeeping {
 
   constructor(private readonly opts: HousekeepingOptions) {}
 
-  /** One round: recovers stale updates, prunes old rows. */
-  async runOnce(): Promise<{ recovered: number; pruned: number }> {
+  /** One round: recovers stale updates, prunes old rows, keeps the embedded database's tables up. */
+  async runOnce(): Promise<{ recovered: number; pruned: number; vacuumed: string[] }> {
     const { ledger, handle, logger } = this.opts;
     const stale = await ledger.staleClaims();
     // One queue per chat (in update order); chats side by side. Updates recorded without
@@ -55,7 +59,9 @@ export class UpdateHousekeeping {
     await Promise.all(workers);
     const pruned = await ledger.prune();
     if (pruned > 0) logger?.info({ pruned }, "old processed update records pruned");
-    return { recovered: stale.length, pruned };
+    const vacuumed = (await this.opts.upkeep?.()) ?? [];
+    if (vacuumed.length > 0) logger?.debug({ tables: vacuumed }, "tables vacuumed and analysed");
+    return { recovered: stale.length, pruned, vacuumed };
   }
 
   start(): void {

@@ -95,16 +95,16 @@ describe("update ledger (exactly-once handling)", () => {
     const ledger = new UpdateLedger({ prisma: db().prisma, instanceId: "alive", leaseMs: 60_000 });
     const bot = await pollingBot(db(), emulator, ledger);
     const housekeeping = new UpdateHousekeeping({ ledger, handle: (u) => bot.handleUpdate(u) });
-    expect(await housekeeping.runOnce()).toEqual({ recovered: 0, pruned: 0 }); // lease not over
+    expect(await housekeeping.runOnce()).toEqual({ recovered: 0, pruned: 0, vacuumed: [] }); // lease not over
     expect(botMessages(emulator, 604)).toHaveLength(0);
     await ageClaim(update.update_id, 61);
-    expect(await housekeeping.runOnce()).toEqual({ recovered: 1, pruned: 0 });
+    expect(await housekeeping.runOnce()).toEqual({ recovered: 1, pruned: 0, vacuumed: [] });
     expect(botMessages(emulator, 604)).toHaveLength(1);
     const row = await db().prisma.processedUpdate.findUniqueOrThrow({
       where: { updateId: BigInt(update.update_id) },
     });
     expect(row).toMatchObject({ claimedBy: "alive", attempts: 2, payload: null });
-    expect(await housekeeping.runOnce()).toEqual({ recovered: 0, pruned: 0 });
+    expect(await housekeeping.runOnce()).toEqual({ recovered: 0, pruned: 0, vacuumed: [] });
     expect(botMessages(emulator, 604)).toHaveLength(1);
   });
 
@@ -131,7 +131,7 @@ describe("update ledger (exactly-once handling)", () => {
         inFlight--;
       },
     });
-    expect(await housekeeping.runOnce()).toEqual({ recovered: 9, pruned: 0 });
+    expect(await housekeeping.runOnce()).toEqual({ recovered: 9, pruned: 0, vacuumed: [] });
     expect(most).toBe(3);
     for (const chat of chats) {
       const ids = updates.filter((u) => u.message!.chat.id === chat).map((u) => u.update_id);
