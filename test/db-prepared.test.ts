@@ -139,4 +139,20 @@ describe.skipIf(postgres)("PGlite's prepared statements", () => {
       await engine.close();
     }
   }, 60_000);
+
+  it("let the event loop take what has arrived before each statement", async () => {
+    const engine = new PGlite({ loadDataDir: new Blob([readFileSync(inject("pgliteImage"))]) });
+    try {
+      await engine.waitReady;
+      const client = preparedClient(engine);
+      // A webhook request or a Bot API answer waiting to be read, while a handler runs statements.
+      const order: string[] = [];
+      setImmediate(() => order.push("arrived"));
+      await client.query(`SELECT 1`);
+      order.push("statement");
+      expect(order).toEqual(["arrived", "statement"]);
+    } finally {
+      await engine.close();
+    }
+  }, 60_000);
 });

@@ -25,6 +25,15 @@ import { isStalePlan } from "./transient.js";
 
 const { serialize } = protocol;
 
+/**
+ * The engine runs a statement synchronously on the process's one thread, and a statement's
+ * answer resolves its caller at once: under load, twenty updates' statements and the code
+ * between them ran in one turn of the event loop, while webhook requests and Bot API answers
+ * waited unread (a quarter of a second at times). A statement outside a transaction first
+ * lets the event loop take what has arrived.
+ */
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /** Prepared statements kept on the connection (closed least recently used first beyond it). */
 export const PREPARED_LIMIT = 300;
 
@@ -55,10 +64,12 @@ type Engine = Pick<
 export function preparedClient(engine: PGlite, limit = PREPARED_LIMIT): PGlite {
   const statements = new PreparedStatements(engine, limit);
   const client = {
-    query: <T>(text: string, params?: unknown[], options?: QueryOptions) =>
-      engine._runExclusiveTransaction(() =>
+    query: async <T>(text: string, params?: unknown[], options?: QueryOptions) => {
+      await nextTurn();
+      return engine._runExclusiveTransaction(() =>
         engine._runExclusiveQuery(() => statements.run<T>(text, params ?? [], options, true)),
-      ),
+      );
+    },
     exec: (text: string, options?: QueryOptions) => engine.exec(text, options),
     transaction: <T>(fn: (tx: Transaction) => Promise<T>) =>
       engine.transaction((tx) => {
