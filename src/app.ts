@@ -7,7 +7,7 @@ import { Api, type Bot } from "grammy";
 import type { BotContext, BotDeps } from "./bot/context.js";
 import { registerCommands } from "./bot/commands.js";
 import { createBot } from "./bot/index.js";
-import type { Config } from "./config.js";
+import { type Config, webhookConcurrency } from "./config.js";
 import { type Database, openDatabase } from "./db/index.js";
 import { FileStore } from "./files/store.js";
 import type { Logger } from "./logger.js";
@@ -94,7 +94,7 @@ export async function startPolling(config: Config, logger: Logger, clock: Clock 
     db,
     url: config.DATABASE_URL,
     logger,
-    lockConnections: config.WEBHOOK_CONCURRENCY,
+    lockConnections: webhookConcurrency(config),
   });
   const bot = createBot(deps, { guards: guards.guards, throttle: config.TELEGRAM_THROTTLE });
   try {
@@ -157,7 +157,7 @@ export async function startWebhook(config: Config, logger: Logger, clock: Clock 
     url: config.DATABASE_URL,
     logger,
     metrics,
-    lockConnections: config.WEBHOOK_CONCURRENCY,
+    lockConnections: webhookConcurrency(config),
   });
   const bot = createBot(deps, { guards: guards.guards, throttle: config.TELEGRAM_THROTTLE });
   let server: Awaited<ReturnType<typeof startWebhookServer>> | undefined;
@@ -184,7 +184,7 @@ export async function startWebhook(config: Config, logger: Logger, clock: Clock 
       path: webhookPath(url),
       port: config.PORT,
       hostname: config.HOST,
-      concurrency: config.WEBHOOK_CONCURRENCY,
+      concurrency: webhookConcurrency(config),
       logger,
     });
     const processor = server.processor;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadConfig } from "../src/config.js";
+import { ConfigError, loadConfig, webhookConcurrency } from "../src/config.js";
 import { v8FlagsFor } from "../src/runtime-flags.js";
 
 describe("config", () => {
@@ -27,5 +27,15 @@ describe("config", () => {
 
   it("names a bad WASM_OPTIMIZE", () => {
     expect(() => loadConfig({ WASM_OPTIMIZE: "sometimes" })).toThrow(/WASM_OPTIMIZE/);
+  });
+
+  it("handles 20 updates at once against PostgreSQL and 10 on the embedded database, unless told", () => {
+    const pg = { DATABASE_URL: "postgresql://albabot@db.example.mn/albabot" };
+    expect(webhookConcurrency(loadConfig({}))).toBe(10);
+    expect(webhookConcurrency(loadConfig({ WEBHOOK_CONCURRENCY: "" }))).toBe(10);
+    expect(webhookConcurrency(loadConfig(pg))).toBe(20);
+    expect(webhookConcurrency(loadConfig({ ...pg, WEBHOOK_CONCURRENCY: "8" }))).toBe(8);
+    expect(webhookConcurrency(loadConfig({ WEBHOOK_CONCURRENCY: "30" }))).toBe(30);
+    expect(() => loadConfig({ WEBHOOK_CONCURRENCY: "0" })).toThrow(/WEBHOOK_CONCURRENCY/);
   });
 });
