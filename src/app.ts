@@ -9,10 +9,10 @@ import { registerCommands } from "./bot/commands.js";
 import { createBot } from "./bot/index.js";
 import { type Config, webhookConcurrency } from "./config.js";
 import { type Database, openDatabase } from "./db/index.js";
+import { upkeepOf } from "./db/upkeep.js";
 import { FileStore } from "./files/store.js";
 import type { Logger } from "./logger.js";
 import { openUpdateGuards } from "./server/guards.js";
-import { vacuumGrownTables } from "./db/upkeep.js";
 import { UpdateHousekeeping } from "./server/housekeeping.js";
 import { startWebhookServer, webhookPath } from "./server/index.js";
 import { Metrics } from "./server/metrics.js";
@@ -117,7 +117,7 @@ export async function startPolling(config: Config, logger: Logger, clock: Clock 
     ledger: guards.ledger,
     handle: (update) => messengerReplay(messenger, update) ?? bot.handleUpdate(update).catch(() => undefined),
     logger,
-    ...(db.engine === "pglite" ? { upkeep: () => vacuumGrownTables(db.prisma) } : {}),
+    ...upkeepOf(db),
   });
   housekeeping.start();
   const scheduling = await startBackground(config, logger, deps, bot, messenger, guards.ledger.instanceId);

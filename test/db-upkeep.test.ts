@@ -2,7 +2,7 @@ import type { Update } from "grammy/types";
 import { describe, expect, it } from "vitest";
 import { UpdateLedger } from "../src/bot/middlewares/dedupe.js";
 import { sqlFor } from "../src/db/direct.js";
-import { vacuumGrownTables } from "../src/db/upkeep.js";
+import { upkeepOf, vacuumGrownTables } from "../src/db/upkeep.js";
 import type { PrismaClient } from "../src/generated/prisma/client.js";
 import { UpdateHousekeeping } from "../src/server/housekeeping.js";
 import { useTestDatabase } from "./support/db.js";
@@ -74,6 +74,10 @@ describe("the busy tables' upkeep", () => {
       [],
     );
     expect(index!.indexdef).toMatch(/WHERE \("doneAt" IS NULL\)$/);
+  });
+
+  it("is the embedded database's only: PostgreSQL has its autovacuum", () => {
+    expect(Object.keys(upkeepOf(db()))).toEqual(db().engine === "pglite" ? ["upkeep"] : []);
   });
 
   it("runs after each housekeeping round when given", async () => {

@@ -8,10 +8,11 @@
  * `vacuumGrownTables` does what autovacuum would: a table that has grown a fifth past the
  * size its last VACUUM or ANALYZE recorded (at least eight pages, 64 kB, with its indexes)
  * is vacuumed and analysed, which also has its statements planned again. The update housekeeping
- * (server/housekeeping.ts) calls it every round on the embedded database.
+ * (server/housekeeping.ts) calls it every round on the embedded database (`upkeepOf`).
  */
 import type { PrismaClient } from "../generated/prisma/client.js";
 import { sqlFor } from "./direct.js";
+import type { Database } from "./index.js";
 
 /** The tables updates write all the time: the ledger, conversations, users, reports, the outbox. */
 export const BUSY_TABLES = ["ProcessedUpdate", "ConversationState", "User", "ReportEntry", "Notification"];
@@ -41,4 +42,9 @@ export async function vacuumGrownTables(
   // The names come from the catalogue, and from a fixed list.
   for (const { name } of grown) await prisma.$executeRawUnsafe(`VACUUM (ANALYZE) "${name}"`);
   return grown.map((g) => g.name);
+}
+
+/** The housekeeping's upkeep for a database: the embedded one's; PostgreSQL has its autovacuum. */
+export function upkeepOf(db: Database): { upkeep?: () => Promise<string[]> } {
+  return db.engine === "pglite" ? { upkeep: () => vacuumGrownTables(db.prisma) } : {};
 }

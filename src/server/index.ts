@@ -13,7 +13,7 @@ import type { BotContext } from "../bot/context.js";
 import type { UpdateGuards } from "../bot/middlewares/dedupe.js";
 import type { Database } from "../db/index.js";
 import type { Logger } from "../logger.js";
-import { vacuumGrownTables } from "../db/upkeep.js";
+import { upkeepOf } from "../db/upkeep.js";
 import { checkHealth } from "./health.js";
 import { UpdateHousekeeping } from "./housekeeping.js";
 import type { Metrics } from "./metrics.js";
@@ -110,7 +110,7 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
     handle: (update) => opts.replay?.(update) ?? processor.run(update),
     logger,
     intervalMs: opts.housekeepingIntervalMs,
-    ...(opts.db.engine === "pglite" ? { upkeep: () => vacuumGrownTables(opts.db.prisma) } : {}),
+    ...upkeepOf(opts.db),
   });
   housekeeping.start();
   logger?.info({ port, path: opts.path }, "webhook server listening");
